@@ -1,0 +1,97 @@
+package io.zepusers.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The Kafka record format: CloudEvents 1.0, Kafka protocol binding, binary content mode. The value is the event's
+ * JSON, the key the user id, the attributes are {@code ce_*} headers. {@code aggregateid} and {@code sequence} are
+ * extension attributes that make every record idempotently applicable.
+ */
+public final class CloudEventsKafka {
+
+  public static final String SPEC_VERSION = "ce_specversion";
+  public static final String ID = "ce_id";
+  public static final String SOURCE = "ce_source";
+  public static final String TYPE = "ce_type";
+  public static final String SUBJECT = "ce_subject";
+  public static final String TIME = "ce_time";
+  public static final String AGGREGATE_ID = "ce_aggregateid";
+  public static final String SEQUENCE = "ce_sequence";
+  public static final String CONTENT_TYPE = "content-type";
+
+  public static final String SOURCE_VALUE = "/zep-users/command-service";
+
+  private CloudEventsKafka() {}
+
+  public static ProducerRecord<String, byte[]> toRecord(String topic, PublishedEvent event) {
+    Headers headers = new RecordHeaders();
+    put(headers, SPEC_VERSION, "1.0");
+    put(headers, ID, event.id());
+    put(headers, SOURCE, SOURCE_VALUE);
+    put(headers, TYPE, event.type());
+    put(headers, SUBJECT, event.subject());
+    put(headers, TIME, event.time().toString());
+    put(headers, AGGREGATE_ID, event.aggregateId());
+    put(headers, SEQUENCE, Long.toString(event.sequence()));
+    put(headers, CONTENT_TYPE, "application/json");
+    return new ProducerRecord<>(
+        topic, null, event.time().toEpochMilli(), event.subject(), EventJson.toBytes(event.data()), headers);
+  }
+
+  /**
+   * Reads a record back.
+   *
+   * @throws UndecodableRecordException naming what is wrong, when the record is not one of ours
+   */
+  public static PublishedEvent fromRecord(ConsumerRecord<String, byte[]> record) {
+    String type = required(record, TYPE);
+    Class<? extends ZepEvent> dataClass =
+        EventTypes.classOf(type).orElseThrow(() -> new UndecodableRecordException("unknown ce_type " + type));
+    String id = required(record, ID);
+    String aggregateId = required(record, AGGREGATE_ID);
+    long sequence;
+    Instant time;
+    try {
+      sequence = Long.parseLong(required(record, SEQUENCE));
+      time = Instant.parse(required(record, TIME));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new UndecodableRecordException("bad ce_sequence or ce_time: " + e.getMessage());
+    }
+    if (record.value() == null) {
+      throw new UndecodableRecordException("record has no value");
+    }
+    ZepEvent data;
+    try {
+      data = EventJson.fromBytes(record.value(), dataClass);
+    } catch (RuntimeException e) {
+      throw new UndecodableRecordException("data is not a valid " + type + ": " + e.getMessage());
+    }
+    return new PublishedEvent(id, time, aggregateId, sequence, data);
+  }
+
+  private static String required(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    if (header == null || header.value() == null) {
+      throw new UndecodableRecordException("missing header " + name);
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static void put(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A record that is not a valid event of this contract; it belongs on the dead-letter topic. */
+  public static final class UndecodableRecordException extends RuntimeException {
+    public UndecodableRecordException(String reason) {
+      super(reason);
+    }
+  }
+}
