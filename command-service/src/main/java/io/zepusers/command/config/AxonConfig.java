@@ -1,0 +1,45 @@
+package io.zepusers.command.config;
+
+import io.zepusers.events.EventJson;
+import java.time.Clock;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Events are stored in the contract's JSON form. Axon's default (XStream) cannot read Java records, and Boot 4's
+ * own mapper is Jackson 3, which Axon 4's serializer does not use, so all three serializers are set here.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AxonConfig {
+
+  @Bean
+  @Primary
+  public Serializer serializer() {
+    return jackson();
+  }
+
+  @Bean
+  @Qualifier("eventSerializer")
+  public Serializer eventSerializer() {
+    return jackson();
+  }
+
+  @Bean
+  @Qualifier("messageSerializer")
+  public Serializer messageSerializer() {
+    return jackson();
+  }
+
+  @Bean
+  public Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  private static Serializer jackson() {
+    return JacksonSerializer.builder().objectMapper(EventJson.newMapper()).build();
+  }
+}

@@ -1,0 +1,88 @@
+package io.zepusers.command.publish;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.ZepEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes every stored event to Kafka, in event-store order, as a CloudEvent keyed by user id.
+ *
+ * <p>It is a tracking processor with one segment reading the event store, so its position (the token, in
+ * {@code tokenentry}) is stored in the same transaction as a batch. A batch commits only after the broker
+ * acknowledged all of its records; if that fails, the batch and its token roll back and are retried. Delivery is
+ * therefore at least once, never lost, and projections are idempotent on (aggregate id, sequence).
+ */
+@Component
+@ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
+class KafkaEventPublisher {
+
+  static final String PROCESSING_GROUP = "kafka-publisher";
+  private static final String PENDING_ACKS = KafkaEventPublisher.class.getName() + ".pendingAcks";
+
+  private final Producer<String, byte[]> producer;
+  private final KafkaSettings settings;
+
+  KafkaEventPublisher(Producer<String, byte[]> producer, KafkaSettings settings) {
+    this.producer = producer;
+    this.settings = settings;
+  }
+
+  @EventHandler
+  void on(ZepEvent event, DomainEventMessage<?> message) {
+    PublishedEvent published =
+        new PublishedEvent(
+            message.getIdentifier(),
+            message.getTimestamp(),
+            message.getAggregateIdentifier(),
+            message.getSequenceNumber(),
+            event);
+    pendingAcks().add(producer.send(CloudEventsKafka.toRecord(settings.topic(), published)));
+  }
+
+  private List<Future<RecordMetadata>> pendingAcks() {
+    UnitOfWork<?> batch = CurrentUnitOfWork.get();
+    return batch.getOrComputeResource(
+        PENDING_ACKS,
+        key -> {
+          List<Future<RecordMetadata>> acks = new ArrayList<>();
+          batch.onPrepareCommit(uow -> awaitAll(acks));
+          return acks;
+        });
+  }
+
+  private void awaitAll(List<Future<RecordMetadata>> acks) {
+    long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
+    try {
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new KafkaPublishException("Kafka did not acknowledge an event: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaPublishException("Kafka did not acknowledge within " + settings.ackTimeout(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaPublishException("interrupted while waiting for Kafka", e);
+    }
+  }
+
+  static final class KafkaPublishException extends RuntimeException {
+    KafkaPublishException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
