@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 class KafkaPublishingConfig {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaPublishingConfig.class);
+  private static final int REQUEST_TIMEOUT_MS = 15_000;
 
   /** Acknowledged by every in-sync replica, idempotent, so retries neither lose nor reorder events of one key. */
   @Bean(destroyMethod = "close")
@@ -38,8 +39,9 @@ class KafkaPublishingConfig {
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.LINGER_MS_CONFIG, 1,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.ackTimeout().toMillis(),
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(settings.ackTimeout().toMillis(), 30_000)),
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
+            // Kafka requires delivery.timeout >= linger + request.timeout
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(settings.ackTimeout().toMillis(), REQUEST_TIMEOUT_MS + 1)),
         new StringSerializer(),
         new ByteArraySerializer());
   }

@@ -1,0 +1,216 @@
+package io.zepusers.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.UserCreated;
+import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserUpdated;
+import io.zepusers.testinfra.TestInfra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The write side against real PostgreSQL and a real Kafka broker: HTTP in, events stored, CloudEvents out. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CommandServiceIT {
+
+  static final String TOPIC = TestInfra.uniqueName("cmd-events");
+  static KafkaConsumer<String, byte[]> consumer;
+  static final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", () -> TestInfra.newDatabase("commands"));
+    registry.add("zep.kafka.bootstrap-servers", TestInfra::kafkaBootstrapServers);
+    registry.add("zep.kafka.topic", () -> TOPIC);
+  }
+
+  @BeforeAll
+  static void subscribe() {
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, TestInfra.uniqueName("it"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(List.of(TOPIC));
+  }
+
+  @AfterAll
+  static void close() {
+    consumer.close();
+  }
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired TransactionManager axonTransactions;
+  @Autowired EventStorageEngine storageEngine;
+
+  final HttpClient http = HttpClient.newHttpClient();
+  final JsonMapper json = JsonMapper.builder().build();
+
+  @Test
+  void axonRunsOnTheJdbcEventStoreWithSpringTransactions() {
+    // Boot 4 + JDBC only silently loses both without the ordering fix (shared/reference/stack-spike.md P1)
+    assertThat(axonTransactions).isInstanceOf(SpringTransactionManager.class);
+    assertThat(storageEngine).isInstanceOf(JdbcEventStorageEngine.class);
+  }
+
+  @Test
+  void userLifecycleIsStoredAndPublishedInOrderAsCloudEvents() throws Exception {
+    String userId = "alice-" + UUID.randomUUID();
+
+    HttpResponse<String> created =
+        send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"a@x.io\",\"metadata\":{\"a\":{\"b\":1,\"c\":2},\"r\":1.10}}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonNode user = json.readTree(created.body());
+    assertThat(user.get("user_id").asString()).isEqualTo(userId);
+    assertThat(user.get("id").asLong()).isPositive();
+    assertThat(user.get("deleted_at").isNull()).isTrue();
+    assertThat(created.body()).contains("\"r\":1.10");
+
+    HttpResponse<String> duplicate = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    assertThat(duplicate.statusCode()).isEqualTo(400);
+    assertThat(duplicate.body()).isEqualTo("bad request: user already exists with user_id: " + userId + "\n");
+    assertThat(duplicate.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+
+    HttpResponse<String> updated =
+        send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Al\",\"email\":\"\",\"metadata\":{\"a\":{\"c\":3}}}");
+    assertThat(updated.statusCode()).isEqualTo(200);
+    JsonNode after = json.readTree(updated.body());
+    assertThat(after.get("email").asString()).isEqualTo("a@x.io");
+    assertThat(after.get("first_name").asString()).isEqualTo("Al");
+    assertThat(updated.body()).endsWith("\"metadata\":{\"a\":{\"b\":1,\"c\":3},\"r\":1.10}}");
+    assertThat(after.get("uuid")).isEqualTo(user.get("uuid"));
+
+    HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(deleted.body()).isEqualTo("OK");
+    assertThat(send("DELETE", "/api/v1/user/" + userId, null).statusCode()).isEqualTo(404);
+
+    HttpResponse<String> again = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    assertThat(again.statusCode()).isEqualTo(201);
+    JsonNode reborn = json.readTree(again.body());
+    assertThat(reborn.get("uuid")).isNotEqualTo(user.get("uuid"));
+    assertThat(reborn.get("id").asLong()).isGreaterThan(user.get("id").asLong());
+
+    // one stream per user_id across delete and re-create
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Long.class, userId))
+        .isEqualTo(4);
+
+    List<PublishedEvent> events = awaitPublished(userId, 4);
+    assertThat(events).extracting(PublishedEvent::sequence).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(events).extracting(e -> (Object) e.data().getClass())
+        .containsExactly(UserCreated.class, UserUpdated.class, UserDeleted.class, UserCreated.class);
+    assertThat(events).extracting(PublishedEvent::type)
+        .containsExactly("user.created", "user.updated", "user.deleted", "user.created");
+    UserUpdated update = (UserUpdated) events.get(1).data();
+    assertThat(update.metadata()).isEqualTo(Map.of("a", Map.of("b", 1, "c", 3), "r", new java.math.BigDecimal("1.10")));
+    // one user's events are on one partition, keyed by user id
+    assertThat(recordsOf(userId)).extracting(ConsumerRecord::partition).containsOnly(recordsOf(userId).get(0).partition());
+    assertThat(recordsOf(userId)).extracting(ConsumerRecord::key).containsOnly(userId);
+  }
+
+  @Test
+  void badInputIsAOneLine400() throws Exception {
+    assertThat(send("POST", "/api/v1/user", "{\"email\":\"x@y.z\"}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: user_id cannot be empty\n"));
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"\"}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: user_id cannot be empty\n"));
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\": 12}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: user_id must be a string\n"));
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"x\",\"metadata\":[1]}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: metadata must be a JSON object\n"));
+    HttpResponse<String> broken = send("POST", "/api/v1/user", "{\"user_id\": ");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(broken.body()).startsWith("bad request: invalid JSON").endsWith("\n").hasLineCount(1);
+    assertThat(send("POST", "/api/v1/user", "").statusCode()).isEqualTo(400);
+    assertThat(send("PATCH", "/api/v1/user/nobody-" + UUID.randomUUID(), "{}").statusCode()).isEqualTo(404);
+    assertThat(send("DELETE", "/api/v1/user/nobody-" + UUID.randomUUID(), null).body()).isEqualTo("not found\n");
+  }
+
+  @Test
+  void concurrentCreatesOfOneUserIdGiveExactlyOneUser() throws Exception {
+    String userId = "race-" + UUID.randomUUID();
+    List<Thread> threads = new ArrayList<>();
+    List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 8; i++) {
+      Thread t = new Thread(() -> {
+        try {
+          statuses.add(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode());
+        } catch (Exception e) {
+          statuses.add(-1);
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(statuses).containsOnly(201, 400);
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+  }
+
+  private static void assertBadRequest(HttpResponse<String> r, String body) {
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo(body);
+  }
+
+  private List<ConsumerRecord<String, byte[]>> recordsOf(String userId) {
+    return seen.stream().filter(r -> userId.equals(r.key())).toList();
+  }
+
+  private List<PublishedEvent> awaitPublished(String userId, int count) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              synchronized (seen) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+              }
+              return recordsOf(userId).size() >= count;
+            });
+    return recordsOf(userId).stream().map(CloudEventsKafka::fromRecord).toList();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,32 @@
+package io.zepusers.gateway.errors;
+
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
+
+/** Writes answers the way Zep's {@code http.Error} does: one line of text/plain, never JSON. */
+public final class PlainText {
+
+    /** Spelled exactly as Go's http.Error sends it. */
+    public static final String CONTENT_TYPE = "text/plain; charset=utf-8";
+
+    private PlainText() {
+    }
+
+    /** {@code message + "\n"} as {@code text/plain; charset=utf-8} with {@code nosniff}. */
+    public static Mono<Void> line(ServerHttpResponse response, HttpStatusCode status, String message) {
+        response.setStatusCode(status);
+        response.getHeaders().set("Content-Type", CONTENT_TYPE);
+        response.getHeaders().set("X-Content-Type-Options", "nosniff");
+        return body(response, message + "\n");
+    }
+
+    /** The body exactly as given, with a Content-Length. */
+    public static Mono<Void> body(ServerHttpResponse response, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().setContentLength(bytes.length);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(bytes)));
+    }
+}

@@ -1,0 +1,98 @@
+package io.zepusers.gateway.errors;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import io.zepusers.gateway.limits.RequestBodyTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every error the gateway itself produces is one line of text/plain, like Zep's
+ * {@code http.Error}; Spring's JSON error page never shows. Ordered ahead of Boot's
+ * {@code DefaultErrorWebExceptionHandler} (order -1).
+ */
+@Component
+@Order(-2)
+public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PlainTextErrorHandler.class);
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            // The backend's answer is already on its way; all we can do is drop the connection.
+            log.warn("{} {} failed after the response started: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), ex.toString());
+            return Mono.error(ex);
+        }
+        Answer answer = answer(exchange, ex);
+        response.getHeaders().remove("Content-Length");
+        response.getHeaders().remove("Transfer-Encoding");
+        return PlainText.line(response, answer.status(), answer.message());
+    }
+
+    private Answer answer(ServerWebExchange exchange, Throwable ex) {
+        if (find(ex, RequestBodyTooLargeException.class) != null) {
+            return new Answer(HttpStatus.PAYLOAD_TOO_LARGE, "request body too large");
+        }
+        if (ex instanceof ResponseStatusException rse) {
+            if (rse.getStatusCode().is5xxServerError() && rse.getStatusCode().value() != 504) {
+                log.error("{} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.toString(), ex);
+            }
+            return new Answer(rse.getStatusCode(), messageFor(rse.getStatusCode()));
+        }
+        if (find(ex, ConnectException.class) != null || find(ex, UnknownHostException.class) != null
+                || find(ex, NoRouteToHostException.class) != null) {
+            log.warn("{} is not reachable: {}", service(exchange), ex.toString());
+            return new Answer(HttpStatus.SERVICE_UNAVAILABLE, "service unavailable: " + service(exchange) + " is not reachable");
+        }
+        if (find(ex, TimeoutException.class) != null) {
+            return new Answer(HttpStatus.GATEWAY_TIMEOUT, "gateway timeout");
+        }
+        if (find(ex, IOException.class) != null && service(exchange) != null) {
+            // e.g. reactor-netty's PrematureCloseException: connected, but no usable answer
+            log.warn("{} failed: {}", service(exchange), ex.toString());
+            return new Answer(HttpStatus.BAD_GATEWAY, "bad gateway: " + service(exchange) + " did not answer");
+        }
+        log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        return new Answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal server error");
+    }
+
+    private static String service(ServerWebExchange exchange) {
+        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        return route == null ? "backend" : route.getId();
+    }
+
+    private static String messageFor(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "error " + status.value() : known.getReasonPhrase().toLowerCase(Locale.ROOT);
+    }
+
+    private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private record Answer(HttpStatusCode status, String message) {
+    }
+}

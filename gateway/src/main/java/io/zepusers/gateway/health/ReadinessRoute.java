@@ -1,0 +1,73 @@
+package io.zepusers.gateway.health;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.channel.ChannelOption;
+import io.zepusers.gateway.GatewayProperties;
+import io.zepusers.gateway.errors.PlainText;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * {@code GET /readyz} (ours, not Zep's): 200 {@code ready} only when both backends' actuator
+ * health answers 200, else 503 {@code not ready: <services>}. Liveness stays on /healthz,
+ * which never looks at the backends.
+ */
+@Configuration(proxyBeanMethods = false)
+class ReadinessRoute {
+
+    private static final String HEALTH_PATH = "/actuator/health";
+
+    @Bean
+    RouterFunction<ServerResponse> readinessRouterFunction(GatewayProperties properties) {
+        Duration timeout = properties.connectTimeout();
+        WebClient client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(timeout.toMillis()))
+                        .responseTimeout(timeout)))
+                .build();
+        return RouterFunctions.route()
+                .GET("/readyz", request -> Mono.zip(
+                                isUp(client, properties.commandUri(), timeout),
+                                isUp(client, properties.queryUri(), timeout))
+                        .flatMap(up -> {
+                            List<String> down = new ArrayList<>();
+                            if (!up.getT1()) {
+                                down.add("command-service");
+                            }
+                            if (!up.getT2()) {
+                                down.add("query-service");
+                            }
+                            return down.isEmpty()
+                                    ? text(HttpStatus.OK, "ready")
+                                    : text(HttpStatus.SERVICE_UNAVAILABLE, "not ready: " + String.join(", ", down));
+                        }))
+                .build();
+    }
+
+    private static Mono<Boolean> isUp(WebClient client, URI base, Duration timeout) {
+        URI health = URI.create(base.toString().replaceAll("/+$", "") + HEALTH_PATH);
+        return client.get().uri(health)
+                .exchangeToMono(response -> response.releaseBody()
+                        .thenReturn(response.statusCode().value() == 200))
+                .timeout(timeout.multipliedBy(2))
+                .onErrorReturn(false);
+    }
+
+    private static Mono<ServerResponse> text(HttpStatus status, String line) {
+        return ServerResponse.status(status)
+                .header("Content-Type", PlainText.CONTENT_TYPE)
+                .bodyValue(line + "\n");
+    }
+}
