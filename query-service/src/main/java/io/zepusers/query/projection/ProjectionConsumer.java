@@ -1,0 +1,197 @@
+package io.zepusers.query.projection;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
+import io.zepusers.events.PublishedEvent;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Feeds every projection from the event topic. Each poll is applied in one database transaction together with
+ * the next offset of each partition, and on assignment the consumer seeks to those stored offsets: a crash at any
+ * point neither loses nor doubles an effect. Kafka's own group offsets are committed afterwards, for monitoring
+ * only. Redelivered events are skipped per (aggregate id, sequence).
+ */
+@Component
+class ProjectionConsumer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ProjectionConsumer.class);
+
+  private final ConsumerSettings settings;
+  private final List<Projection> projections;
+  private final ProjectionStore store;
+  private final DeadLetters deadLetters;
+  private final TransactionTemplate transactions;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile Thread thread;
+  private volatile boolean running;
+
+  ProjectionConsumer(
+      ConsumerSettings settings,
+      List<Projection> projections,
+      ProjectionStore store,
+      DeadLetters deadLetters,
+      TransactionTemplate transactions) {
+    this.settings = settings;
+    this.projections = projections;
+    this.store = store;
+    this.deadLetters = deadLetters;
+    this.transactions = transactions;
+  }
+
+  @Override
+  public void start() {
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // notice the topic quickly when command-service creates it after we start
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    running = true;
+    thread = new Thread(this::run, "projection-consumer");
+    thread.start();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(Duration.ofSeconds(15).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(List.of(settings.topic()), new SeekToStoredPositions());
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          applyWithRetry(records);
+          consumer.commitAsync();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      log.error("projection consumer stopped", e);
+      running = false;
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transactions.executeWithoutResult(tx -> applyBatch(records));
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 3) {
+          // One record keeps failing: apply one by one so that it alone goes to the dead-letter topic.
+          log.warn("batch failed {} times, applying record by record: {}", attempt, e.toString());
+          records.forEach(this::applyAloneOrDeadLetter);
+          return;
+        }
+      }
+    }
+  }
+
+  private void applyBatch(ConsumerRecords<String, byte[]> records) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      applyOrDeadLetter(record);
+      next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+    }
+    next.forEach(store::savePosition);
+  }
+
+  private void applyAloneOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    try {
+      transactions.executeWithoutResult(
+          tx -> {
+            applyOrDeadLetter(record);
+            store.savePosition(partition, record.offset() + 1);
+          });
+    } catch (RuntimeException e) {
+      deadLetters.send(record, "cannot apply: " + e.getMessage());
+      transactions.executeWithoutResult(tx -> store.savePosition(partition, record.offset() + 1));
+    }
+  }
+
+  private void applyOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+    PublishedEvent event;
+    try {
+      event = CloudEventsKafka.fromRecord(record);
+    } catch (UndecodableRecordException e) {
+      deadLetters.send(record, "cannot decode: " + e.getMessage());
+      return;
+    }
+    if (store.claim(event.aggregateId(), event.sequence())) {
+      projections.forEach(p -> p.apply(event));
+    }
+  }
+
+  /** Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions. */
+  private final class SeekToStoredPositions implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Map<Integer, Long> stored = store.positions(settings.topic());
+      for (TopicPartition partition : partitions) {
+        Long offset = stored.get(partition.partition());
+        if (offset != null) {
+          consumer.seek(partition, new OffsetAndMetadata(offset));
+        } else {
+          consumer.seekToBeginning(List.of(partition));
+        }
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // nothing to flush: every applied batch is already committed with its positions
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.zepusers.query.projection;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The projection's own bookkeeping: positions per partition and the last applied sequence per event stream. */
+@Component
+class ProjectionStore {
+
+  private final JdbcTemplate jdbc;
+
+  ProjectionStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Records that {@code sequence} of {@code aggregateId} is being applied.
+   *
+   * @return false when it was applied before (a redelivery), so it must change nothing
+   */
+  boolean claim(String aggregateId, long sequence) {
+    List<Integer> claimed =
+        jdbc.queryForList(
+            "INSERT INTO applied_sequences (aggregate_id, last_sequence) VALUES (?, ?) "
+                + "ON CONFLICT (aggregate_id) DO UPDATE SET last_sequence = EXCLUDED.last_sequence "
+                + "WHERE applied_sequences.last_sequence < EXCLUDED.last_sequence RETURNING 1",
+            Integer.class,
+            aggregateId,
+            sequence);
+    return !claimed.isEmpty();
+  }
+
+  void savePosition(TopicPartition partition, long nextOffset) {
+    jdbc.update(
+        "INSERT INTO consumer_positions (topic, partition, next_offset) VALUES (?, ?, ?) "
+            + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset",
+        partition.topic(),
+        partition.partition(),
+        nextOffset);
+  }
+
+  Map<Integer, Long> positions(String topic) {
+    Map<Integer, Long> positions = new HashMap<>();
+    jdbc.query(
+        "SELECT partition, next_offset FROM consumer_positions WHERE topic = ?",
+        rs -> {
+          positions.put(rs.getInt(1), rs.getLong(2));
+        },
+        topic);
+    return positions;
+  }
+}

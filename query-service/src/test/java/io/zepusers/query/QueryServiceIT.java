@@ -1,0 +1,226 @@
+package io.zepusers.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.UserCreated;
+import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserUpdated;
+import io.zepusers.events.ZepEvent;
+import io.zepusers.testinfra.TestInfra;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The read side against real PostgreSQL and Kafka: CloudEvents in, Zep answers out. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class QueryServiceIT {
+
+  static final String TOPIC = TestInfra.uniqueName("query-events");
+  static final String DLT = TOPIC + ".dlt";
+  static final AtomicLong pagingIds = new AtomicLong(1_000);
+  static KafkaProducer<String, byte[]> producer;
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", () -> TestInfra.newDatabase("queries"));
+    registry.add("zep.kafka.bootstrap-servers", TestInfra::kafkaBootstrapServers);
+    registry.add("zep.kafka.topic", () -> TOPIC);
+    registry.add("zep.kafka.dead-letter-topic", () -> DLT);
+    registry.add("zep.kafka.group-id", () -> TestInfra.uniqueName("query-it"));
+  }
+
+  @BeforeAll
+  static void connect() throws Exception {
+    producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 3, (short) 1))).all().get();
+    }
+  }
+
+  @AfterAll
+  static void disconnect() {
+    producer.close();
+  }
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  final HttpClient http = HttpClient.newHttpClient();
+  final JsonMapper json = JsonMapper.builder().build();
+
+  @Test
+  void userLifecycleIsProjectedAndServedInZepShape() throws Exception {
+    String userId = "u-" + UUID.randomUUID();
+    UUID uuid = UUID.randomUUID();
+    long id = pagingIds.incrementAndGet();
+    Instant t0 = Instant.parse("2024-01-02T03:04:05.123450Z");
+    publish(userId, 0, new UserCreated(userId, uuid, id, "a@x.io", null, "L", Map.of("r", new BigDecimal("1.10")), t0));
+
+    HttpResponse<String> got = awaitStatus("/api/v1/user/" + userId, 200);
+    assertThat(got.body())
+        .isEqualTo(
+            "{\"uuid\":\"" + uuid + "\",\"id\":" + id + ",\"created_at\":\"2024-01-02T03:04:05.12345Z\","
+                + "\"updated_at\":\"2024-01-02T03:04:05.12345Z\",\"deleted_at\":null,\"user_id\":\"" + userId + "\","
+                + "\"email\":\"a@x.io\",\"last_name\":\"L\",\"metadata\":{\"r\":1.10}}");
+
+    Instant t1 = Instant.parse("2024-01-03T00:00:00Z");
+    publish(userId, 1, new UserUpdated(userId, uuid, "b@x.io", "F", "L", Map.of("k", Map.of("n", 1)), t1));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode user = json.readTree(get("/api/v1/user/" + userId).body());
+      assertThat(user.get("email").asString()).isEqualTo("b@x.io");
+      assertThat(user.get("updated_at").asString()).isEqualTo("2024-01-03T00:00:00Z");
+      assertThat(user.get("metadata").toString()).isEqualTo("{\"k\":{\"n\":1}}");
+    });
+
+    publish(userId, 2, new UserDeleted(userId, uuid, t1));
+    awaitStatus("/api/v1/user/" + userId, 404);
+    assertThat(get("/api/v1/user/" + userId).body()).isEqualTo("not found\n");
+
+    // re-created: same stream, next sequence, new identity
+    UUID reborn = UUID.randomUUID();
+    publish(userId, 3, new UserCreated(userId, reborn, pagingIds.incrementAndGet(), null, null, null, null, t1));
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> get("/api/v1/user/" + userId).body().contains(reborn.toString()));
+  }
+
+  @Test
+  void redeliveredEventsChangeNothing() throws Exception {
+    String userId = "dup-" + UUID.randomUUID();
+    UUID uuid = UUID.randomUUID();
+    Instant t0 = Instant.parse("2024-01-02T00:00:00Z");
+    UserCreated created = new UserCreated(userId, uuid, pagingIds.incrementAndGet(), "first@x.io", null, null, null, t0);
+    publish(userId, 0, created);
+    publish(userId, 1, new UserUpdated(userId, uuid, "second@x.io", null, null, null, t0.plusSeconds(1)));
+    publish(userId, 0, created); // at-least-once publishing: the same event again, after a later one
+    String marker = "marker-" + UUID.randomUUID();
+    publish(userId, 2, new UserUpdated(userId, uuid, "second@x.io", marker, null, null, t0.plusSeconds(2)));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/user/" + userId).body().contains(marker));
+    JsonNode user = json.readTree(get("/api/v1/user/" + userId).body());
+    assertThat(user.get("email").asString()).isEqualTo("second@x.io");
+    assertThat(jdbc.queryForObject("SELECT last_sequence FROM applied_sequences WHERE aggregate_id = ?", Long.class, userId))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void listPagesByIdWithKeysetSemanticsAndStreamsWithoutLimit() throws Exception {
+    String prefix = "page-" + UUID.randomUUID();
+    long first = pagingIds.addAndGet(100) + 1;
+    for (int i = 0; i < 5; i++) {
+      String userId = prefix + "-" + i;
+      publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), first + i, null, null, null, null, Instant.now()));
+    }
+    pagingIds.addAndGet(10);
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/user/" + prefix + "-4").statusCode() == 200);
+
+    JsonNode page = json.readTree(get("/api/v1/user?limit=2&cursor=" + (first - 1)).body());
+    assertThat(page).hasSize(2);
+    assertThat(page.get(0).get("id").asLong()).isEqualTo(first);
+    assertThat(page.get(1).get("id").asLong()).isEqualTo(first + 1);
+
+    JsonNode rest = json.readTree(get("/api/v1/user?cursor=" + (first + 2)).body());
+    assertThat(rest).extracting(n -> n.get("id").asLong()).startsWith(first + 3, first + 4);
+
+    JsonNode all = json.readTree(get("/api/v1/user").body());
+    assertThat(all.isArray()).isTrue();
+    List<Long> ids = new java.util.ArrayList<>();
+    all.forEach(n -> ids.add(n.get("id").asLong()));
+    assertThat(ids).isSorted().contains(first, first + 4);
+    assertThat(get("/api/v1/user?limit=0&cursor=" + Long.MAX_VALUE).body()).isEqualTo("[]");
+    assertThat(get("/api/v1/user?limit=-1&cursor=" + (first + 3)).body()).contains(prefix + "-4");
+  }
+
+  @Test
+  void badPagingParametersAreAOneLine400() throws Exception {
+    HttpResponse<String> r = get("/api/v1/user?limit=abc");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("bad request: limit must be an integer, got \"abc\"\n");
+    assertThat(get("/api/v1/user?cursor=1.5").statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/user/nobody/sessions").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void undecodableRecordsGoToTheDeadLetterTopicAndTheProjectionKeepsGoing() throws Exception {
+    ProducerRecord<String, byte[]> garbage =
+        new ProducerRecord<>(TOPIC, "poison", "{not an event".getBytes(StandardCharsets.UTF_8));
+    garbage.headers().add("ce_type", "user.created".getBytes(StandardCharsets.UTF_8));
+    producer.send(garbage).get();
+    String userId = "after-poison-" + UUID.randomUUID();
+    publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+    awaitStatus("/api/v1/user/" + userId, 200);
+
+    try (KafkaConsumer<String, byte[]> dlt =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, TestInfra.uniqueName("dlt-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      dlt.subscribe(List.of(DLT));
+      List<ConsumerRecord<String, byte[]>> letters = new java.util.ArrayList<>();
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        dlt.poll(Duration.ofMillis(200)).forEach(letters::add);
+        return letters.stream().anyMatch(l -> "poison".equals(l.key()));
+      });
+      ConsumerRecord<String, byte[]> letter = letters.stream().filter(l -> "poison".equals(l.key())).findFirst().orElseThrow();
+      assertThat(new String(letter.headers().lastHeader("dlt_reason").value(), StandardCharsets.UTF_8)).startsWith("cannot decode: ");
+      assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{not an event");
+    }
+  }
+
+  private void publish(String key, long sequence, ZepEvent event) throws Exception {
+    Instant time = Instant.now();
+    producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
+  }
+
+  private HttpResponse<String> awaitStatus(String path, int status) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> get(path).statusCode() == status);
+    return get(path);
+  }
+
+  private HttpResponse<String> get(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
