@@ -1,0 +1,226 @@
+package io.zepusers.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One child JVM of the stack: its command line, its log file, a pid file (so a later start on the same data
+ * directory can end a child that an abruptly killed parent left behind), readiness polling and shutdown.
+ */
+final class ChildProcess {
+    /** Every child gets this system property; it marks the process as ours when a pid file is found later. */
+    static final String MARKER_PROPERTY = "zep.localstack.dir";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Path logFile;
+    private final Path pidFile;
+    private final Process process;
+
+    private ChildProcess(String name, Path logFile, Path pidFile, Process process) {
+        this.name = name;
+        this.logFile = logFile;
+        this.pidFile = pidFile;
+        this.process = process;
+    }
+
+    /** Starts {@code java <jvmArgs> <mainArgs>}, stdout and stderr to {@code logs/<name>.log} (the previous one kept as .log.1). */
+    static ChildProcess startJava(String name, Layout layout, List<String> jvmArgs, List<String> mainArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExecutable());
+        cmd.add("-D" + MARKER_PROPERTY + "=" + layout.root());
+        cmd.addAll(jvmArgs);
+        cmd.addAll(mainArgs);
+        Path log = layout.log(name);
+        try {
+            if (Files.exists(log)) {
+                Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                    .start();
+            Path pid = layout.pidFile(name);
+            Files.writeString(pid, Long.toString(p.pid()));
+            return new ChildProcess(name, log, pid, p);
+        } catch (IOException e) {
+            throw new LocalStackException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a short-lived java tool to completion, appending its output to the log; fails when it exits non-zero. */
+    static void runJava(String name, Layout layout, List<String> args, Duration timeout) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExecutable());
+        cmd.addAll(args);
+        Path log = layout.log(name);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw failure(name + " did not finish within " + timeout.toSeconds() + " s", log);
+            }
+            if (p.exitValue() != 0) {
+                throw failure(name + " failed with exit code " + p.exitValue(), log);
+            }
+        } catch (IOException e) {
+            throw new LocalStackException("cannot run " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while running " + name, e);
+        }
+    }
+
+    /** Ends a child that a previous, abruptly killed run on the same data directory left running. */
+    static void endLeftover(String name, Layout layout) {
+        Path pid = layout.pidFile(name);
+        readPid(pid).flatMap(ProcessHandle::of)
+                .filter(h -> h.info().commandLine().orElse("").contains(MARKER_PROPERTY + "=" + layout.root()))
+                .ifPresent(h -> {
+                    System.err.println("local-stack: stopping " + name + " (pid " + h.pid() + ") left over from an earlier run");
+                    stop(h, Duration.ofSeconds(20));
+                });
+        try {
+            Files.deleteIfExists(pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Optional<Long> readPid(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            String first = Files.readAllLines(file).stream().findFirst().orElse("").trim();
+            return Optional.of(Long.parseLong(first));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Polls {@code url} until it answers 200; fails fast when the process exits, or after {@code timeout}. */
+    void awaitHttpOk(String url, Duration timeout) {
+        awaitReady("GET " + url + " -> 200", () -> httpOk(url), timeout);
+    }
+
+    void awaitReady(String what, BooleanSupplier ready, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw failure(name + " exited with code " + process.exitValue() + " before it was ready", logFile);
+            }
+            if (ready.getAsBoolean()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure(name + " not ready (" + what + ") within " + timeout.toSeconds() + " s", logFile);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted while waiting for " + name, e);
+            }
+        }
+    }
+
+    static boolean httpOk(String url) {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
+    void stop(Duration grace) {
+        stop(process.toHandle(), grace);
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // a stale pid file is checked against the command line before it is acted on
+        }
+    }
+
+    private static void stop(ProcessHandle h, Duration grace) {
+        if (!h.isAlive()) {
+            return;
+        }
+        h.destroy();
+        try {
+            h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // nothing more we can do
+            }
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    static LocalStackException failure(String headline, Path log) {
+        return new LocalStackException(headline + "; log: " + log + "\n" + tail(log, 30));
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            if (!Files.exists(log)) {
+                return "  (no log written)";
+            }
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
+            StringBuilder sb = new StringBuilder("---- last " + last.size() + " lines of " + log + " ----\n");
+            last.forEach(l -> sb.append("  ").append(l).append('\n'));
+            return sb.toString();
+        } catch (IOException | UncheckedIOException e) {
+            return "  (cannot read log: " + e.getMessage() + ")";
+        }
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static java.io.File nullDevice() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+}

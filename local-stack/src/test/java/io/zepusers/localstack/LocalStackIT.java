@@ -1,0 +1,218 @@
+package io.zepusers.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole system as separate processes (real PostgreSQL, a real Kafka broker, the three service jars),
+ * exercised only through the gateway, the way a Zep client sees it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration READ_LAG = Duration.ofSeconds(20);
+
+    private static Path repoRoot;
+    private static LocalStack.Config config;
+    private static LocalStack.Running stack;
+
+    /** Created by the HTTP scenario, read again after the restart. */
+    private static String survivorUserId;
+    private static String survivorUuid;
+
+    @BeforeAll
+    static void startStack() {
+        repoRoot = Path.of(System.getProperty("zep.repo.root", "..")).toAbsolutePath().normalize();
+        config = LocalStack.Config.defaults()
+                .jarsFrom(repoRoot)
+                .dataDir(repoRoot.resolve("local-stack/target/local-stack-it"))
+                .clean(true)
+                .gatewayPort(0)
+                .kafkaPort(0)
+                .postgresPort(0);
+        stack = LocalStack.start(config);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void userLifecycleThroughTheGateway() throws Exception {
+        String userId = "it-" + UUID.randomUUID();
+
+        HttpResponse<String> created = send("POST", "/api/v1/user", """
+                {"user_id":"%s","email":"ada@example.com","first_name":"Ada","last_name":"Lovelace",
+                 "metadata":{"profile":{"lang":"en","level":1},"tags":["a","b"]}}""".formatted(userId));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode user = JSON.readTree(created.body());
+        assertThat(user.path("user_id").asText()).isEqualTo(userId);
+        assertThat(user.path("uuid").asText()).isNotBlank();
+        assertThat(user.path("id").asLong()).isPositive();
+        assertThat(user.path("created_at").asText()).isNotBlank();
+        assertThat(user.path("email").asText()).isEqualTo("ada@example.com");
+        String firstUuid = user.path("uuid").asText();
+        long firstId = user.path("id").asLong();
+
+        JsonNode read = awaitUser(userId, u -> u.path("uuid").asText().equals(firstUuid));
+        assertThat(read.path("id").asLong()).isEqualTo(firstId);
+        assertThat(read.path("first_name").asText()).isEqualTo("Ada");
+
+        HttpResponse<String> duplicate = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        assertThat(duplicate.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(duplicate.body()).startsWith("bad request:");
+
+        HttpResponse<String> patched = send("PATCH", "/api/v1/user/" + userId,
+                "{\"first_name\":\"Augusta\",\"metadata\":{\"profile\":{\"level\":2,\"team\":\"x\"}}}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode merged = awaitUser(userId, u -> u.path("first_name").asText().equals("Augusta"));
+        assertThat(merged.path("metadata").path("profile").path("lang").asText()).isEqualTo("en");
+        assertThat(merged.path("metadata").path("profile").path("level").asInt()).isEqualTo(2);
+        assertThat(merged.path("metadata").path("profile").path("team").asText()).isEqualTo("x");
+        assertThat(merged.path("metadata").path("tags").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(merged.path("last_name").asText()).isEqualTo("Lovelace");
+
+        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> list = send("GET", "/api/v1/user", null);
+            assertThat(list.statusCode()).isEqualTo(200);
+            JsonNode all = JSON.readTree(list.body());
+            assertThat(all.isArray()).isTrue();
+            assertThat(all.findValuesAsText("user_id")).contains(userId);
+        });
+
+        HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(deleted.body()).isEqualTo("OK");
+        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> gone = send("GET", "/api/v1/user/" + userId, null);
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(gone.body()).startsWith("not found");
+        });
+
+        HttpResponse<String> again = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"again@example.com\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        JsonNode reborn = JSON.readTree(again.body());
+        assertThat(reborn.path("uuid").asText()).isNotEqualTo(firstUuid);
+        assertThat(reborn.path("id").asLong()).isGreaterThan(firstId);
+        survivorUserId = userId;
+        survivorUuid = reborn.path("uuid").asText();
+        awaitUser(userId, u -> u.path("uuid").asText().equals(survivorUuid));
+
+        HttpResponse<String> health = send("GET", "/healthz", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo(".");
+        assertThat(health.headers().firstValue("X-Zep-Version")).isPresent();
+    }
+
+    @Test
+    @Order(2)
+    void officialZepJsClientScenarioPasses() throws Exception {
+        Path client = repoRoot.resolve("clients/zep-js");
+        assertThat(client.resolve("package.json")).as("the zep-js client scenario").exists();
+        Path log = stack.logsDir().resolve("zep-js.log");
+        Files.deleteIfExists(log);
+        if (!nodeModulesUpToDate(client)) {
+            int ci = runLogged(client, log, List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300);
+            assertThat(ci).as("npm ci exit code; see " + log + "\n" + ChildProcess.tail(log, 40)).isZero();
+        }
+        int test = runLogged(client, log, List.of("npm", "test"), stack.gatewayUrl(), 300);
+        assertThat(test).as("npm test exit code; see " + log + "\n" + ChildProcess.tail(log, 60)).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void dataSurvivesARestartOnTheSameDataDirectory() throws Exception {
+        assertThat(survivorUserId).as("set by the user scenario").isNotNull();
+        stack.close();
+        stack = null;
+        stack = LocalStack.start(config.clean(false));
+
+        JsonNode user = awaitUser(survivorUserId, u -> true);
+        assertThat(user.path("uuid").asText()).isEqualTo(survivorUuid);
+        assertThat(user.path("email").asText()).isEqualTo("again@example.com");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static JsonNode awaitUser(String userId, java.util.function.Predicate<JsonNode> matches) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> r = send("GET", "/api/v1/user/" + userId, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode u = JSON.readTree(r.body());
+            assertThat(matches.test(u)).as("user not as expected yet: " + r.body()).isTrue();
+            last.set(u);
+        });
+        return last.get();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).timeout(Duration.ofSeconds(30));
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** npm ci records what it installed in node_modules/.package-lock.json; newer than the lock file = up to date. */
+    private static boolean nodeModulesUpToDate(Path client) throws IOException {
+        Path installed = client.resolve("node_modules/.package-lock.json");
+        Path lock = client.resolve("package-lock.json");
+        if (!Files.exists(installed) || !Files.exists(lock)) {
+            return false;
+        }
+        FileTime i = Files.getLastModifiedTime(installed);
+        return i.compareTo(Files.getLastModifiedTime(lock)) >= 0
+                && i.compareTo(Files.getLastModifiedTime(client.resolve("package.json"))) >= 0;
+    }
+
+    private static int runLogged(Path dir, Path log, List<String> cmd, String baseUrl, int timeoutSeconds) throws Exception {
+        Files.writeString(log, "$ " + String.join(" ", cmd) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("CI", "true");
+        if (baseUrl != null) {
+            pb.environment().put("ZEP_BASE_URL", baseUrl);
+        }
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s; see " + log);
+        }
+        System.out.println(String.join(" ", cmd) + " -> exit " + p.exitValue() + " (output in " + log + ")");
+        return p.exitValue();
+    }
+}
