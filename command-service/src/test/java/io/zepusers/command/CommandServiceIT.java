@@ -224,6 +224,24 @@ class CommandServiceIT {
   }
 
   @Test
+  void writesAnswerWithATokenNamingWhereKafkaPutTheirEvents() throws Exception {
+    String userId = "token-" + UUID.randomUUID();
+    HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}");
+    HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
+
+    awaitPublished(userId, 4);
+    List<ConsumerRecord<String, byte[]>> records = recordsOf(userId);
+    ConsumerRecord<String, byte[]> first = records.get(0);
+    ConsumerRecord<String, byte[]> last = records.get(records.size() - 1);
+    assertThat(created.headers().firstValue("X-Consistency-Token"))
+        .contains(first.partition() + ":" + (first.offset() + 1));
+    // the delete waited for the session it removed in the same transaction, too
+    assertThat(deleted.headers().firstValue("X-Consistency-Token")).contains(last.partition() + ":" + (last.offset() + 1));
+    assertThat(created.headers().firstValue("X-Consistency-Warning")).isEmpty();
+  }
+
+  @Test
   void noSessionSurvivesItsUserUnderConcurrentCreatesAndDelete() throws Exception {
     String userId = "contested-" + UUID.randomUUID();
     assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(201);

@@ -37,22 +37,22 @@ class SessionCommandController {
     if (userId != null && userId.isEmpty()) {
       throw new BadRequestException("user_id cannot be empty when given");
     }
-    SessionState created = commands.send(new CreateSession(sessionId, userId, json.object("metadata")));
-    return ResponseEntity.status(HttpStatus.CREATED).body(view(created));
+    CommandSender.Sent<SessionState> created = commands.send(new CreateSession(sessionId, userId, json.object("metadata")));
+    return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
   }
 
   @PatchMapping("/{sessionId}")
-  SessionView update(@PathVariable String sessionId, @RequestBody(required = false) byte[] body) {
+  ResponseEntity<SessionView> update(@PathVariable String sessionId, @RequestBody(required = false) byte[] body) {
     JsonBody json = JsonBody.parse(body);
-    SessionState updated = commands.send(new UpdateSession(sessionId, json.object("metadata")));
-    return view(updated);
+    CommandSender.Sent<SessionState> updated = commands.send(new UpdateSession(sessionId, json.object("metadata")));
+    return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
 
   /** Zep's "delete memory" is how a session is deleted; there is no DELETE on the session itself. */
   @DeleteMapping("/{sessionId}/memory")
   ResponseEntity<String> delete(@PathVariable String sessionId) {
-    commands.send(new DeleteSession(sessionId));
-    return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
+    CommandSender.Sent<Void> deleted = commands.send(new DeleteSession(sessionId));
+    return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
   }
 
   private static SessionView view(SessionState s) {
