@@ -63,6 +63,7 @@ class QueryServiceIT {
     registry.add("zep.kafka.topic", () -> TOPIC);
     registry.add("zep.kafka.dead-letter-topic", () -> DLT);
     registry.add("zep.kafka.group-id", () -> TestInfra.uniqueName("query-it"));
+    registry.add("zep.consistency.read-timeout", () -> "2s");
   }
 
   @BeforeAll
@@ -252,9 +253,54 @@ class QueryServiceIT {
     assertThat(get("/api/v1/user/unknown-" + UUID.randomUUID() + "/sessions").body()).isEqualTo("[]");
   }
 
-  private void publish(String key, long sequence, ZepEvent event) throws Exception {
+  @Test
+  void aReadRightAfterAnAcknowledgedWriteSeesItWithoutRetrying() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      String userId = "ryw-" + i + "-" + UUID.randomUUID();
+      publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+      assertThat(get("/api/v1/user/" + userId).statusCode()).as("read %d without token", i).isEqualTo(200);
+      assertThat(get("/api/v1/user").body()).as("list %d", i).contains(userId);
+    }
+  }
+
+  @Test
+  void aReadWithATokenWaitsForThatPosition() throws Exception {
+    String userId = "token-" + UUID.randomUUID();
+    org.apache.kafka.clients.producer.RecordMetadata landed =
+        publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + userId))
+                .header("X-Consistency-Token", landed.partition() + ":" + (landed.offset() + 1))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+
+    HttpResponse<String> bad =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + userId))
+                .header("X-Consistency-Token", "zero")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("bad request: X-Consistency-Token must look like 0:57,2:13\n");
+  }
+
+  @Test
+  void aTokenAheadOfTheProjectionIsA503AfterTheBoundNotAStaleAnswer() throws Exception {
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/anyone"))
+                .header("X-Consistency-Token", "0:999999999")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(503);
+    assertThat(read.body()).startsWith("service unavailable: the read model did not catch up").hasLineCount(1);
+  }
+
+  private org.apache.kafka.clients.producer.RecordMetadata publish(String key, long sequence, ZepEvent event) throws Exception {
     Instant time = Instant.now();
-    producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
+    return producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
   }
 
   private HttpResponse<String> awaitStatus(String path, int status) {
