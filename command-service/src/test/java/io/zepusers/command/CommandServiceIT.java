@@ -183,6 +183,102 @@ class CommandServiceIT {
     assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
   }
 
+  @Test
+  void sessionsBelongToExistingUsersAndGoWithThem() throws Exception {
+    String userId = "owner-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(201);
+
+    HttpResponse<String> created =
+        send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s1\",\"user_id\":\"" + userId + "\",\"metadata\":{\"a\":{\"b\":1}}}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonNode session = json.readTree(created.body());
+    assertThat(session.get("user_id").asString()).isEqualTo(userId);
+    assertThat(session.get("id").asLong()).isPositive();
+    HttpResponse<String> loose = send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-loose\"}");
+    assertThat(loose.body()).endsWith("\"metadata\":null,\"user_id\":null}");
+
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"x-" + UUID.randomUUID() + "\",\"user_id\":\"nobody\"}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: user does not exist with user_id: nobody\n"));
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"\"}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: session_id cannot be empty\n"));
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s1\"}"))
+        .satisfies(r -> assertBadRequest(r, "bad request: session already exists with session_id: " + userId + "-s1\n"));
+
+    HttpResponse<String> updated =
+        send("PATCH", "/api/v1/sessions/" + userId + "-s1", "{\"metadata\":{\"a\":{\"c\":2},\"system\":{\"x\":1}},\"user_id\":\"other\"}");
+    assertThat(updated.statusCode()).isEqualTo(200);
+    assertThat(updated.body()).contains("\"metadata\":{\"a\":{\"b\":1,\"c\":2}},\"user_id\":\"" + userId + "\"");
+
+    assertThat(send("DELETE", "/api/v1/sessions/" + userId + "-loose/memory", null).body()).isEqualTo("OK");
+    assertThat(send("DELETE", "/api/v1/sessions/" + userId + "-loose/memory", null).statusCode()).isEqualTo(404);
+    assertThat(send("PATCH", "/api/v1/sessions/" + userId + "-loose", "{}").statusCode()).isEqualTo(404);
+
+    assertThat(send("DELETE", "/api/v1/user/" + userId, null).statusCode()).isEqualTo(200);
+    // the session went with its user, so its id is free again; a soft-deleted one's is not
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s1\"}").statusCode()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-loose\"}").statusCode()).isEqualTo(400);
+
+    List<PublishedEvent> events = awaitPublished(userId, 5);
+    assertThat(events).extracting(PublishedEvent::type)
+        .containsExactly("user.created", "session.created", "session.updated", "user.deleted", "session.deleted");
+  }
+
+  @Test
+  void writesAnswerWithATokenNamingWhereKafkaPutTheirEvents() throws Exception {
+    String userId = "token-" + UUID.randomUUID();
+    HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}");
+    HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
+
+    awaitPublished(userId, 4);
+    List<ConsumerRecord<String, byte[]>> records = recordsOf(userId);
+    ConsumerRecord<String, byte[]> first = records.get(0);
+    ConsumerRecord<String, byte[]> last = records.get(records.size() - 1);
+    assertThat(created.headers().firstValue("X-Consistency-Token"))
+        .contains(first.partition() + ":" + (first.offset() + 1));
+    // the delete waited for the session it removed in the same transaction, too
+    assertThat(deleted.headers().firstValue("X-Consistency-Token")).contains(last.partition() + ":" + (last.offset() + 1));
+    assertThat(created.headers().firstValue("X-Consistency-Warning")).isEmpty();
+  }
+
+  @Test
+  void noSessionSurvivesItsUserUnderConcurrentCreatesAndDelete() throws Exception {
+    String userId = "contested-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(201);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    List<java.util.concurrent.Future<Integer>> creates = new ArrayList<>();
+    java.util.concurrent.Future<Integer> delete = null;
+    for (int i = 0; i < 60; i++) {
+      String body = "{\"session_id\":\"" + userId + "-" + i + "\",\"user_id\":\"" + userId + "\"}";
+      creates.add(pool.submit(() -> send("POST", "/api/v1/sessions", body).statusCode()));
+      if (i == 20) {
+        delete = pool.submit(() -> send("DELETE", "/api/v1/user/" + userId, null).statusCode());
+      }
+    }
+    assertThat(delete.get()).isEqualTo(200);
+    long accepted = 0;
+    for (java.util.concurrent.Future<Integer> create : creates) {
+      int status = create.get();
+      assertThat(status).isIn(201, 400);
+      accepted += status == 201 ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(accepted).as("some sessions were created before the delete").isPositive();
+    long sessionsCreated = countEvents(userId + "-%", "SessionCreated");
+    long sessionsRemoved = countEvents(userId + "-%", "SessionDeleted");
+    assertThat(sessionsCreated).isEqualTo(accepted);
+    assertThat(sessionsRemoved).as("every session that was created went with its user").isEqualTo(accepted);
+  }
+
+  private long countEvents(String aggregatePattern, String type) {
+    return jdbc.queryForObject(
+        "SELECT count(*) FROM domainevententry WHERE aggregateidentifier LIKE ? AND payloadtype LIKE ?",
+        Long.class,
+        aggregatePattern,
+        "%." + type);
+  }
+
   private static void assertBadRequest(HttpResponse<String> r, String body) {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).isEqualTo(body);

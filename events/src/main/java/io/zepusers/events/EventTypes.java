@@ -10,13 +10,19 @@ public final class EventTypes {
       Map.of(
           UserCreated.TYPE, UserCreated.class,
           UserUpdated.TYPE, UserUpdated.class,
-          UserDeleted.TYPE, UserDeleted.class);
+          UserDeleted.TYPE, UserDeleted.class,
+          SessionCreated.TYPE, SessionCreated.class,
+          SessionUpdated.TYPE, SessionUpdated.class,
+          SessionDeleted.TYPE, SessionDeleted.class);
 
   private static final Map<Class<? extends ZepEvent>, String> BY_CLASS =
       Map.of(
           UserCreated.class, UserCreated.TYPE,
           UserUpdated.class, UserUpdated.TYPE,
-          UserDeleted.class, UserDeleted.TYPE);
+          UserDeleted.class, UserDeleted.TYPE,
+          SessionCreated.class, SessionCreated.TYPE,
+          SessionUpdated.class, SessionUpdated.TYPE,
+          SessionDeleted.class, SessionDeleted.TYPE);
 
   private EventTypes() {}
 

@@ -50,6 +50,14 @@ class EventContractTest {
           Instant.parse("2024-01-03T00:00:00Z"));
   static final UserDeleted DELETED = new UserDeleted("alice", UUID_1, Instant.parse("2024-01-04T10:00:00.5Z"));
 
+  private static final UUID SESSION_UUID = UUID.fromString("0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88");
+  static final SessionCreated SESSION_CREATED =
+      new SessionCreated("s-1", SESSION_UUID, 12, "alice", map("channel", "web"), Instant.parse("2024-01-02T03:04:05.123456Z"));
+  static final SessionUpdated SESSION_UPDATED =
+      new SessionUpdated("s-1", SESSION_UUID, "alice", map("channel", "web", "topic", "billing"), Instant.parse("2024-01-03T00:00:00Z"));
+  static final SessionDeleted SESSION_DELETED =
+      new SessionDeleted("s-1", SESSION_UUID, "alice", SessionDeleted.Reason.USER_DELETED, Instant.parse("2024-01-04T10:00:00.5Z"));
+
   @Test
   void userCreatedHasTheDocumentedShape() throws IOException {
     assertThat(tree(EventJson.toBytes(CREATED))).isEqualTo(example("user.created"));
@@ -68,8 +76,24 @@ class EventContractTest {
     assertThat(EventJson.fromBytes(bytes("user.deleted"), UserDeleted.class)).isEqualTo(DELETED);
   }
 
+  @Test
+  void sessionEventsHaveTheDocumentedShape() throws IOException {
+    assertThat(tree(EventJson.toBytes(SESSION_CREATED))).isEqualTo(example("session.created"));
+    assertThat(tree(EventJson.toBytes(SESSION_UPDATED))).isEqualTo(example("session.updated"));
+    assertThat(tree(EventJson.toBytes(SESSION_DELETED))).isEqualTo(example("session.deleted"));
+    assertThat(EventJson.fromBytes(bytes("session.created"), SessionCreated.class)).isEqualTo(SESSION_CREATED);
+    assertThat(EventJson.fromBytes(bytes("session.updated"), SessionUpdated.class)).isEqualTo(SESSION_UPDATED);
+    assertThat(EventJson.fromBytes(bytes("session.deleted"), SessionDeleted.class)).isEqualTo(SESSION_DELETED);
+  }
+
+  @Test
+  void aSessionOfAUserIsKeyedByTheUserAndOneWithoutByItself() {
+    assertThat(SESSION_CREATED.subject()).isEqualTo("alice");
+    assertThat(new SessionCreated("s-2", SESSION_UUID, 13, null, null, Instant.EPOCH).subject()).isEqualTo("s-2");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"user.created", "user.updated", "user.deleted"})
+  @ValueSource(strings = {"user.created", "user.updated", "user.deleted", "session.created", "session.updated", "session.deleted"})
   void typeNamesAreStable(String type) throws IOException {
     Class<? extends ZepEvent> cls = EventTypes.classOf(type).orElseThrow();
     assertThat(EventTypes.nameOf(EventJson.fromBytes(bytes(type), cls))).isEqualTo(type);

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.SessionCreated;
+import io.zepusers.events.SessionDeleted;
+import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
@@ -60,6 +63,7 @@ class QueryServiceIT {
     registry.add("zep.kafka.topic", () -> TOPIC);
     registry.add("zep.kafka.dead-letter-topic", () -> DLT);
     registry.add("zep.kafka.group-id", () -> TestInfra.uniqueName("query-it"));
+    registry.add("zep.consistency.read-timeout", () -> "2s");
   }
 
   @BeforeAll
@@ -173,7 +177,6 @@ class QueryServiceIT {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).isEqualTo("bad request: limit must be an integer, got \"abc\"\n");
     assertThat(get("/api/v1/user?cursor=1.5").statusCode()).isEqualTo(400);
-    assertThat(get("/api/v1/user/nobody/sessions").body()).isEqualTo("[]");
   }
 
   @Test
@@ -206,9 +209,98 @@ class QueryServiceIT {
     }
   }
 
-  private void publish(String key, long sequence, ZepEvent event) throws Exception {
+  @Test
+  void sessionsAreServedAndListedPerUserInCreationOrderAndGoWithTheirUser() throws Exception {
+    String userId = "owner-" + UUID.randomUUID();
+    UUID userUuid = UUID.randomUUID();
+    Instant t0 = Instant.parse("2024-05-01T00:00:00Z");
+    publish(userId, 0, new UserCreated(userId, userUuid, pagingIds.incrementAndGet(), null, null, null, null, t0));
+    UUID s1 = UUID.randomUUID();
+    UUID s2 = UUID.randomUUID();
+    long id1 = pagingIds.incrementAndGet();
+    long id2 = pagingIds.incrementAndGet();
+    publish(userId + "-b", 0, new SessionCreated(userId + "-b", s1, id1, userId, Map.of("k", "v"), t0));
+    publish(userId + "-a", 0, new SessionCreated(userId + "-a", s2, id2, userId, Map.of(), t0));
+    publish(userId + "-loose", 0, new SessionCreated(userId + "-loose", UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, t0));
+
+    HttpResponse<String> one = awaitStatus("/api/v1/sessions/" + userId + "-b", 200);
+    assertThat(one.body())
+        .isEqualTo("{\"uuid\":\"" + s1 + "\",\"id\":" + id1 + ",\"created_at\":\"2024-05-01T00:00:00Z\","
+            + "\"updated_at\":\"2024-05-01T00:00:00Z\",\"deleted_at\":null,\"session_id\":\"" + userId + "-b\","
+            + "\"metadata\":{\"k\":\"v\"},\"user_id\":\"" + userId + "\"}");
+    awaitStatus("/api/v1/sessions/" + userId + "-loose", 200);
+    assertThat(get("/api/v1/sessions/" + userId + "-loose").body()).endsWith("\"metadata\":null,\"user_id\":null}");
+
+    JsonNode ofUser = json.readTree(get("/api/v1/user/" + userId + "/sessions").body());
+    assertThat(ofUser).extracting(n -> n.get("session_id").asString()).containsExactly(userId + "-b", userId + "-a");
+    assertThat(ofUser).extracting(n -> n.get("id").asLong()).containsExactly(id1, id2);
+    assertThat(ofUser.get(1).get("metadata").toString()).isEqualTo("{}");
+
+    Instant t1 = t0.plusSeconds(60);
+    publish(userId + "-b", 1, new SessionUpdated(userId + "-b", s1, userId, Map.of("k", "w"), t1));
+    publish(userId + "-a", 1, new SessionDeleted(userId + "-a", s2, userId, SessionDeleted.Reason.DELETED, t1));
+    awaitStatus("/api/v1/sessions/" + userId + "-a", 404);
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/sessions/" + userId + "-b").body().contains("\"k\":\"w\""));
+    assertThat(json.readTree(get("/api/v1/user/" + userId + "/sessions").body())).hasSize(1);
+
+    JsonNode page = json.readTree(get("/api/v1/sessions?limit=1&cursor=" + (id1 - 1)).body());
+    assertThat(page).hasSize(1);
+    assertThat(page.get(0).get("id").asLong()).isEqualTo(id1);
+
+    publish(userId, 1, new UserDeleted(userId, userUuid, t1));
+    awaitStatus("/api/v1/sessions/" + userId + "-b", 404);
+    assertThat(get("/api/v1/user/" + userId + "/sessions").body()).isEqualTo("[]");
+    assertThat(get("/api/v1/user/unknown-" + UUID.randomUUID() + "/sessions").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void aReadRightAfterAnAcknowledgedWriteSeesItWithoutRetrying() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      String userId = "ryw-" + i + "-" + UUID.randomUUID();
+      publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+      assertThat(get("/api/v1/user/" + userId).statusCode()).as("read %d without token", i).isEqualTo(200);
+      assertThat(get("/api/v1/user").body()).as("list %d", i).contains(userId);
+    }
+  }
+
+  @Test
+  void aReadWithATokenWaitsForThatPosition() throws Exception {
+    String userId = "token-" + UUID.randomUUID();
+    org.apache.kafka.clients.producer.RecordMetadata landed =
+        publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + userId))
+                .header("X-Consistency-Token", landed.partition() + ":" + (landed.offset() + 1))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+
+    HttpResponse<String> bad =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + userId))
+                .header("X-Consistency-Token", "zero")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("bad request: X-Consistency-Token must look like 0:57,2:13\n");
+  }
+
+  @Test
+  void aTokenAheadOfTheProjectionIsA503AfterTheBoundNotAStaleAnswer() throws Exception {
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/anyone"))
+                .header("X-Consistency-Token", "0:999999999")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(503);
+    assertThat(read.body()).startsWith("service unavailable: the read model did not catch up").hasLineCount(1);
+  }
+
+  private org.apache.kafka.clients.producer.RecordMetadata publish(String key, long sequence, ZepEvent event) throws Exception {
     Instant time = Instant.now();
-    producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
+    return producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
   }
 
   private HttpResponse<String> awaitStatus(String path, int status) {

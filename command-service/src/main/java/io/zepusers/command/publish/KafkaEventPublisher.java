@@ -1,5 +1,6 @@
 package io.zepusers.command.publish;
 
+import io.zepusers.command.consistency.PublicationTracker;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.ZepEvent;
@@ -35,10 +36,12 @@ class KafkaEventPublisher {
 
   private final Producer<String, byte[]> producer;
   private final KafkaSettings settings;
+  private final PublicationTracker tracker;
 
-  KafkaEventPublisher(Producer<String, byte[]> producer, KafkaSettings settings) {
+  KafkaEventPublisher(Producer<String, byte[]> producer, KafkaSettings settings, PublicationTracker tracker) {
     this.producer = producer;
     this.settings = settings;
+    this.tracker = tracker;
   }
 
   @EventHandler
@@ -50,25 +53,30 @@ class KafkaEventPublisher {
             message.getAggregateIdentifier(),
             message.getSequenceNumber(),
             event);
-    pendingAcks().add(producer.send(CloudEventsKafka.toRecord(settings.topic(), published)));
+    Object traceId = message.getMetaData().get("traceId");
+    Future<RecordMetadata> ack = producer.send(CloudEventsKafka.toRecord(settings.topic(), published));
+    pendingAcks().add(new PendingAck(traceId == null ? null : traceId.toString(), message.getIdentifier(), ack));
   }
 
-  private List<Future<RecordMetadata>> pendingAcks() {
+  private List<PendingAck> pendingAcks() {
     UnitOfWork<?> batch = CurrentUnitOfWork.get();
     return batch.getOrComputeResource(
         PENDING_ACKS,
         key -> {
-          List<Future<RecordMetadata>> acks = new ArrayList<>();
+          List<PendingAck> acks = new ArrayList<>();
           batch.onPrepareCommit(uow -> awaitAll(acks));
           return acks;
         });
   }
 
-  private void awaitAll(List<Future<RecordMetadata>> acks) {
+  private void awaitAll(List<PendingAck> acks) {
     long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
     try {
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      for (PendingAck pending : acks) {
+        RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (pending.traceId() != null) {
+          tracker.published(pending.traceId(), pending.eventId(), landed.partition(), landed.offset());
+        }
       }
     } catch (ExecutionException e) {
       throw new KafkaPublishException("Kafka did not acknowledge an event: " + e.getCause().getMessage(), e.getCause());
@@ -79,6 +87,8 @@ class KafkaEventPublisher {
       throw new KafkaPublishException("interrupted while waiting for Kafka", e);
     }
   }
+
+  private record PendingAck(String traceId, String eventId, Future<RecordMetadata> ack) {}
 
   static final class KafkaPublishException extends RuntimeException {
     KafkaPublishException(String message, Throwable cause) {

@@ -35,23 +35,23 @@ class UserCommandController {
     }
     CreateUser command =
         new CreateUser(userId, json.string("email"), json.string("first_name"), json.string("last_name"), json.object("metadata"));
-    UserState created = commands.send(command);
-    return ResponseEntity.status(HttpStatus.CREATED).body(view(created));
+    CommandSender.Sent<UserState> created = commands.send(command);
+    return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
   }
 
   @PatchMapping("/{userId}")
-  UserView update(@PathVariable String userId, @RequestBody(required = false) byte[] body) {
+  ResponseEntity<UserView> update(@PathVariable String userId, @RequestBody(required = false) byte[] body) {
     JsonBody json = JsonBody.parse(body);
     UpdateUser command =
         new UpdateUser(userId, json.string("email"), json.string("first_name"), json.string("last_name"), json.object("metadata"));
-    UserState updated = commands.send(command);
-    return view(updated);
+    CommandSender.Sent<UserState> updated = commands.send(command);
+    return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
 
   @DeleteMapping("/{userId}")
   ResponseEntity<String> delete(@PathVariable String userId) {
-    commands.send(new DeleteUser(userId));
-    return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
+    CommandSender.Sent<Void> deleted = commands.send(new DeleteUser(userId));
+    return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
   }
 
   private static UserView view(UserState s) {

@@ -1,5 +1,8 @@
 package io.zepusers.command.web;
 
+import io.zepusers.command.session.SessionAlreadyExistsException;
+import io.zepusers.command.session.SessionNotFoundException;
+import io.zepusers.command.session.UnknownUserException;
 import io.zepusers.command.user.UserAlreadyExistsException;
 import io.zepusers.command.user.UserNotFoundException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -27,12 +30,17 @@ public class ApiErrors {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
 
-  @ExceptionHandler(UserAlreadyExistsException.class)
-  ResponseEntity<String> duplicate(UserAlreadyExistsException e) {
+  @ExceptionHandler({UserAlreadyExistsException.class, SessionAlreadyExistsException.class, UnknownUserException.class})
+  ResponseEntity<String> rejected(RuntimeException e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
 
-  @ExceptionHandler({UserNotFoundException.class, AggregateNotFoundException.class, NoResourceFoundException.class})
+  @ExceptionHandler({
+    UserNotFoundException.class,
+    SessionNotFoundException.class,
+    AggregateNotFoundException.class,
+    NoResourceFoundException.class
+  })
   ResponseEntity<String> notFound(Exception e) {
     return text(HttpStatus.NOT_FOUND, "not found");
   }

@@ -1,8 +1,15 @@
 package io.zepusers.command.web;
 
+import io.zepusers.command.consistency.ConsistencyToken;
+import io.zepusers.command.consistency.PublicationTracker;
 import java.sql.SQLException;
+import java.time.Duration;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,20 +24,61 @@ public class CommandSender {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final CommandGateway commands;
+  private final PublicationTracker tracker;
+  private final Duration publishTimeout;
 
-  public CommandSender(CommandGateway commands) {
+  public CommandSender(
+      CommandGateway commands,
+      PublicationTracker tracker,
+      @Value("${zep.consistency.publish-timeout:10s}") Duration publishTimeout) {
     this.commands = commands;
+    this.tracker = tracker;
+    this.publishTimeout = publishTimeout;
   }
 
-  public <R> R send(Object command) {
+  /**
+   * Sends the command and answers only once its events are stored and acknowledged by Kafka (bounded by
+   * {@code zep.consistency.publish-timeout}), so a read that starts afterwards can see them.
+   */
+  public <R> Sent<R> send(Object command) {
     for (int attempt = 1; ; attempt++) {
+      CommandMessage<Object> message = GenericCommandMessage.asCommandMessage(command);
+      PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
       try {
-        return commands.sendAndWait(command);
+        R result = commands.sendAndWait(message);
+        return new Sent<>(result, publication.await(publishTimeout));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for Kafka", e);
       } catch (RuntimeException e) {
         if (attempt >= ATTEMPTS || !isConflict(e)) {
           throw e;
         }
+      } finally {
+        tracker.forget(message.getIdentifier());
       }
+    }
+  }
+
+  /**
+   * A handled command.
+   *
+   * @param token where its events are on the topic, or null when Kafka did not acknowledge them in time (they are
+   *     stored and will be published; only the wait was cut short)
+   */
+  public record Sent<R>(R result, ConsistencyToken token) {
+
+    public static final String WARNING_HEADER = "X-Consistency-Warning";
+
+    /** The headers that tell the caller how to read its own write. */
+    public HttpHeaders headers() {
+      HttpHeaders headers = new HttpHeaders();
+      if (token != null) {
+        headers.set(ConsistencyToken.HEADER, token.toString());
+      } else {
+        headers.set(WARNING_HEADER, "stored, but not yet acknowledged by Kafka; reads may not show it yet");
+      }
+      return headers;
     }
   }
 

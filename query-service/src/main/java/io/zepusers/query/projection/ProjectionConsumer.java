@@ -3,6 +3,7 @@ package io.zepusers.query.projection;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.events.PublishedEvent;
+import io.zepusers.query.consistency.AppliedPositions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ class ProjectionConsumer implements SmartLifecycle {
   private final ProjectionStore store;
   private final DeadLetters deadLetters;
   private final TransactionTemplate transactions;
+  private final AppliedPositions applied;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
   private volatile boolean running;
@@ -49,12 +51,14 @@ class ProjectionConsumer implements SmartLifecycle {
       List<Projection> projections,
       ProjectionStore store,
       DeadLetters deadLetters,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions,
+      AppliedPositions applied) {
     this.settings = settings;
     this.projections = projections;
     this.store = store;
     this.deadLetters = deadLetters;
     this.transactions = transactions;
+    this.applied = applied;
   }
 
   @Override
@@ -124,7 +128,7 @@ class ProjectionConsumer implements SmartLifecycle {
   private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
     for (int attempt = 1; ; attempt++) {
       try {
-        transactions.executeWithoutResult(tx -> applyBatch(records));
+        applied.advance(transactions.execute(tx -> applyBatch(records)));
         return;
       } catch (RuntimeException e) {
         if (attempt >= 3) {
@@ -137,13 +141,15 @@ class ProjectionConsumer implements SmartLifecycle {
     }
   }
 
-  private void applyBatch(ConsumerRecords<String, byte[]> records) {
-    Map<TopicPartition, Long> next = new HashMap<>();
+  /** Applies a poll and stores the positions after it; returns them (next offset per partition). */
+  private Map<Integer, Long> applyBatch(ConsumerRecords<String, byte[]> records) {
+    Map<Integer, Long> next = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       applyOrDeadLetter(record);
-      next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+      next.put(record.partition(), record.offset() + 1);
     }
-    next.forEach(store::savePosition);
+    next.forEach((partition, offset) -> store.savePosition(new TopicPartition(settings.topic(), partition), offset));
+    return next;
   }
 
   private void applyAloneOrDeadLetter(ConsumerRecord<String, byte[]> record) {
@@ -158,6 +164,7 @@ class ProjectionConsumer implements SmartLifecycle {
       deadLetters.send(record, "cannot apply: " + e.getMessage());
       transactions.executeWithoutResult(tx -> store.savePosition(partition, record.offset() + 1));
     }
+    applied.advance(Map.of(record.partition(), record.offset() + 1));
   }
 
   private void applyOrDeadLetter(ConsumerRecord<String, byte[]> record) {
@@ -178,7 +185,8 @@ class ProjectionConsumer implements SmartLifecycle {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      Map<Integer, Long> stored = store.positions(settings.topic());
+      Map<Integer, Long> stored = store.positions();
+      applied.advance(stored);
       for (TopicPartition partition : partitions) {
         Long offset = stored.get(partition.partition());
         if (offset != null) {

@@ -9,12 +9,14 @@ import org.springframework.stereotype.Component;
 
 /** The projection's own bookkeeping: positions per partition and the last applied sequence per event stream. */
 @Component
-class ProjectionStore {
+public class ProjectionStore {
 
   private final JdbcTemplate jdbc;
+  private final String topic;
 
-  ProjectionStore(JdbcTemplate jdbc) {
+  ProjectionStore(JdbcTemplate jdbc, ConsumerSettings settings) {
     this.jdbc = jdbc;
+    this.topic = settings.topic();
   }
 
   /**
@@ -43,7 +45,8 @@ class ProjectionStore {
         nextOffset);
   }
 
-  Map<Integer, Long> positions(String topic) {
+  /** Next offset to apply, per partition of the event topic, as committed. */
+  public Map<Integer, Long> positions() {
     Map<Integer, Long> positions = new HashMap<>();
     jdbc.query(
         "SELECT partition, next_offset FROM consumer_positions WHERE topic = ?",

@@ -1,6 +1,7 @@
 package io.zepusers.query.user;
 
 import io.zepusers.api.UserView;
+import io.zepusers.query.json.MetadataJson;
 import io.zepusers.query.web.Paging;
 import java.sql.ResultSet;
 import java.sql.SQLException;

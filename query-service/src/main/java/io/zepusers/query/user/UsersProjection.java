@@ -4,6 +4,7 @@ import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
+import io.zepusers.query.json.MetadataJson;
 import io.zepusers.query.projection.Projection;
 import java.sql.Timestamp;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.zepusers.query.web;
 
+import io.zepusers.query.consistency.ReadYourWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -24,6 +25,11 @@ public class ApiErrors {
   @ExceptionHandler({NotFoundException.class, NoResourceFoundException.class})
   ResponseEntity<String> notFound(Exception e) {
     return text(HttpStatus.NOT_FOUND, "not found");
+  }
+
+  @ExceptionHandler(ReadYourWrites.ProjectionBehindException.class)
+  ResponseEntity<String> behind(ReadYourWrites.ProjectionBehindException e) {
+    return text(HttpStatus.SERVICE_UNAVAILABLE, "service unavailable: " + e.getMessage());
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -1,4 +1,4 @@
-package io.zepusers.query.user;
+package io.zepusers.query.json;
 
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -7,17 +7,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Metadata to and from its jsonb text; decimals stay exact ({@code 1.10} stays {@code 1.10}). */
 @Component
-class MetadataJson {
+public class MetadataJson {
 
   private final JsonMapper mapper =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  String write(Map<String, Object> metadata) {
+  public String write(Map<String, Object> metadata) {
     return mapper.writeValueAsString(metadata);
   }
 
   @SuppressWarnings("unchecked")
-  Map<String, Object> read(String json) {
+  public Map<String, Object> read(String json) {
     return json == null ? null : mapper.readValue(json, Map.class);
   }
 }

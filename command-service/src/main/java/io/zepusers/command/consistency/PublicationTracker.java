@@ -1,0 +1,86 @@
+package io.zepusers.command.consistency;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets a command wait until every event it caused (its own and those of commands it sent, all carrying its trace
+ * id) has been acknowledged by Kafka, and tells where they landed, as a {@link ConsistencyToken}.
+ */
+@Component
+public class PublicationTracker {
+
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** Call before sending the command whose message identifier is {@code traceId}. */
+  public Pending start(String traceId) {
+    Pending p = new Pending();
+    pending.put(traceId, p);
+    return p;
+  }
+
+  public void forget(String traceId) {
+    pending.remove(traceId);
+  }
+
+  /** An event of {@code traceId} was stored (called while the command is handled). */
+  void stored(String traceId, String eventId) {
+    Pending p = pending.get(traceId);
+    if (p != null) {
+      p.stored(eventId);
+    }
+  }
+
+  /** Kafka acknowledged an event. Events of commands handled elsewhere or long done are ignored. */
+  public void published(String traceId, String eventId, int partition, long offset) {
+    Pending p = pending.get(traceId);
+    if (p != null) {
+      p.published(eventId, partition, offset);
+    }
+  }
+
+  /** The events of one command on their way to Kafka. */
+  public static final class Pending {
+
+    private final Set<String> outstanding = new HashSet<>();
+    private final Set<String> early = new HashSet<>();
+    private final Map<Integer, Long> nextOffsets = new TreeMap<>();
+
+    synchronized void stored(String eventId) {
+      if (!early.remove(eventId)) {
+        outstanding.add(eventId);
+      }
+    }
+
+    synchronized void published(String eventId, int partition, long offset) {
+      if (!outstanding.remove(eventId)) {
+        early.add(eventId); // acknowledged before we heard it was stored; cannot happen after commit, kept safe
+      }
+      nextOffsets.merge(partition, offset + 1, Math::max);
+      notifyAll();
+    }
+
+    /**
+     * Waits until every stored event is acknowledged.
+     *
+     * @return the token, or null when {@code timeout} passed first
+     */
+    public synchronized ConsistencyToken await(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!outstanding.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return new ConsistencyToken(Map.copyOf(nextOffsets));
+    }
+  }
+}

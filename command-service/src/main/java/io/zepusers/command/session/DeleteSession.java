@@ -1,0 +1,6 @@
+package io.zepusers.command.session;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Zep's soft delete: the session is gone from every answer and its id cannot be used again. */
+public record DeleteSession(@TargetAggregateIdentifier String sessionId) {}

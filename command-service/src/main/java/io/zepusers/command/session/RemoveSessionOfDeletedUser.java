@@ -1,0 +1,6 @@
+package io.zepusers.command.session;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Sent by a user delete, in its transaction, for each of the user's sessions. */
+public record RemoveSessionOfDeletedUser(@TargetAggregateIdentifier String sessionId) {}

@@ -1,0 +1,10 @@
+package io.zepusers.command.session;
+
+import java.util.UUID;
+
+public interface SessionIdentities {
+
+  UUID newUuid();
+
+  long nextPagingId();
+}

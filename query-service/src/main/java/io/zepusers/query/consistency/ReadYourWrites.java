@@ -1,0 +1,86 @@
+package io.zepusers.query.consistency;
+
+import io.zepusers.query.web.BadRequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Makes every read see the writes that were acknowledged before it, by default. A read holding a write's
+ * {@code X-Consistency-Token} waits until the projections have applied up to it. A read without one waits until
+ * they have applied the topic up to where it ended when the read began: the partition of the user it names, or all
+ * partitions. {@code X-Zep-Consistency: eventual} (or {@code ?consistency=eventual}) skips the wait.
+ */
+@Component
+public class ReadYourWrites implements HandlerInterceptor {
+
+  public static final String TOKEN_HEADER = "X-Consistency-Token";
+  public static final String MODE_HEADER = "X-Zep-Consistency";
+  private static final String EVENTUAL = "eventual";
+
+  private final AppliedPositions applied;
+  private final TopicEnds topicEnds;
+  private final Duration timeout;
+
+  ReadYourWrites(AppliedPositions applied, TopicEnds topicEnds, @Value("${zep.consistency.read-timeout:5s}") Duration timeout) {
+    this.applied = applied;
+    this.topicEnds = topicEnds;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
+    if (EVENTUAL.equalsIgnoreCase(request.getHeader(MODE_HEADER)) || EVENTUAL.equalsIgnoreCase(request.getParameter("consistency"))) {
+      return true;
+    }
+    try {
+      if (!applied.awaitReached(target(request), timeout)) {
+        throw new ProjectionBehindException(timeout);
+      }
+    } catch (TimeoutException e) {
+      throw new ProjectionBehindException(timeout);
+    }
+    return true;
+  }
+
+  private Map<Integer, Long> target(HttpServletRequest request) throws InterruptedException, TimeoutException {
+    String token = request.getHeader(TOKEN_HEADER);
+    if (token != null && !token.isBlank()) {
+      return parse(token);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, String> path = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+    String userId = path == null ? null : path.get("userId");
+    return userId != null ? topicEnds.ofKey(userId, timeout) : topicEnds.all(timeout);
+  }
+
+  static Map<Integer, Long> parse(String token) {
+    Map<Integer, Long> targets = new HashMap<>();
+    try {
+      for (String part : token.split(",")) {
+        String[] kv = part.trim().split(":");
+        if (kv.length != 2) {
+          throw new NumberFormatException(part);
+        }
+        targets.merge(Integer.parseInt(kv[0].trim()), Long.parseLong(kv[1].trim()), Math::max);
+      }
+    } catch (NumberFormatException e) {
+      throw new BadRequestException(TOKEN_HEADER + " must look like 0:57,2:13");
+    }
+    return targets;
+  }
+
+  /** The projections did not catch up within the bound: answering now could show stale data. */
+  public static class ProjectionBehindException extends RuntimeException {
+    public ProjectionBehindException(Duration timeout) {
+      super("the read model did not catch up with the event stream within " + timeout.toMillis() + " ms; retry");
+    }
+  }
+}
