@@ -9,6 +9,7 @@ WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY events/pom.xml events/
+COPY http-api/pom.xml http-api/
 COPY test-infra/pom.xml test-infra/
 COPY command-service/pom.xml command-service/
 COPY query-service/pom.xml query-service/

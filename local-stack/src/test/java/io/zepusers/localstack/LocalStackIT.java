@@ -21,10 +21,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole system as separate processes (real PostgreSQL, a real Kafka broker, the three service jars),
@@ -34,7 +36,6 @@ import static org.awaitility.Awaitility.await;
 class LocalStackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration READ_LAG = Duration.ofSeconds(20);
 
     private static Path repoRoot;
     private static LocalStack.Config config;
@@ -82,7 +83,7 @@ class LocalStackIT {
         String firstUuid = user.path("uuid").asText();
         long firstId = user.path("id").asLong();
 
-        JsonNode read = awaitUser(userId, u -> u.path("uuid").asText().equals(firstUuid));
+        JsonNode read = readUser(userId, u -> u.path("uuid").asText().equals(firstUuid));
         assertThat(read.path("id").asLong()).isEqualTo(firstId);
         assertThat(read.path("first_name").asText()).isEqualTo("Ada");
 
@@ -94,29 +95,25 @@ class LocalStackIT {
         HttpResponse<String> patched = send("PATCH", "/api/v1/user/" + userId,
                 "{\"first_name\":\"Augusta\",\"metadata\":{\"profile\":{\"level\":2,\"team\":\"x\"}}}");
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-        JsonNode merged = awaitUser(userId, u -> u.path("first_name").asText().equals("Augusta"));
+        JsonNode merged = readUser(userId, u -> u.path("first_name").asText().equals("Augusta"));
         assertThat(merged.path("metadata").path("profile").path("lang").asText()).isEqualTo("en");
         assertThat(merged.path("metadata").path("profile").path("level").asInt()).isEqualTo(2);
         assertThat(merged.path("metadata").path("profile").path("team").asText()).isEqualTo("x");
         assertThat(merged.path("metadata").path("tags").toString()).isEqualTo("[\"a\",\"b\"]");
         assertThat(merged.path("last_name").asText()).isEqualTo("Lovelace");
 
-        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            HttpResponse<String> list = send("GET", "/api/v1/user", null);
-            assertThat(list.statusCode()).isEqualTo(200);
-            JsonNode all = JSON.readTree(list.body());
-            assertThat(all.isArray()).isTrue();
-            assertThat(all.findValuesAsText("user_id")).contains(userId);
-        });
+        HttpResponse<String> list = send("GET", "/api/v1/user", null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        JsonNode all = JSON.readTree(list.body());
+        assertThat(all.isArray()).isTrue();
+        assertThat(all.findValuesAsText("user_id")).contains(userId);
 
         HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(deleted.body()).isEqualTo("OK");
-        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            HttpResponse<String> gone = send("GET", "/api/v1/user/" + userId, null);
-            assertThat(gone.statusCode()).isEqualTo(404);
-            assertThat(gone.body()).startsWith("not found");
-        });
+        HttpResponse<String> gone = send("GET", "/api/v1/user/" + userId, null);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).startsWith("not found");
 
         HttpResponse<String> again = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"again@example.com\"}");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
@@ -125,7 +122,7 @@ class LocalStackIT {
         assertThat(reborn.path("id").asLong()).isGreaterThan(firstId);
         survivorUserId = userId;
         survivorUuid = reborn.path("uuid").asText();
-        awaitUser(userId, u -> u.path("uuid").asText().equals(survivorUuid));
+        readUser(userId, u -> u.path("uuid").asText().equals(survivorUuid));
 
         HttpResponse<String> health = send("GET", "/healthz", null);
         assertThat(health.statusCode()).isEqualTo(200);
@@ -148,31 +145,103 @@ class LocalStackIT {
         assertThat(test).as("npm test exit code; see " + log + "\n" + ChildProcess.tail(log, 60)).isZero();
     }
 
+    /**
+     * Thousands of write-then-read pairs through the gateway from several threads: create→get, update→get,
+     * session create→the user's sessions, delete→get. Not one stale answer, with or without the token.
+     */
     @Test
     @Order(3)
+    void noStaleReadsUnderConcurrentWriteThenReadPairs() throws Exception {
+        assertThat(pairs(4, 150, false)).as("stale answers without a token").isZero();
+        assertThat(pairs(4, 100, true)).as("stale answers with the token").isZero();
+    }
+
+    /** Runs {@code perThread} rounds of four write→read pairs on each of {@code threads}; returns the stale reads. */
+    private static long pairs(int threads, int perThread, boolean withToken) throws Exception {
+        AtomicLong stale = new AtomicLong();
+        AtomicLong checked = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long started = System.nanoTime();
+        List<Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    String userId = "ryw-" + UUID.randomUUID();
+                    HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+                    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                    String uuid = JSON.readTree(created.body()).path("uuid").asText();
+                    HttpResponse<String> read = get("/api/v1/user/" + userId, token(created, withToken));
+                    count(stale, checked, read.statusCode() != 200 || !read.body().contains(uuid));
+
+                    HttpResponse<String> updated = send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"v" + i + "\"}");
+                    read = get("/api/v1/user/" + userId, token(updated, withToken));
+                    count(stale, checked, !read.body().contains("\"first_name\":\"v" + i + "\""));
+
+                    HttpResponse<String> session = send("POST", "/api/v1/sessions",
+                            "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}");
+                    assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+                    read = get("/api/v1/user/" + userId + "/sessions", token(session, withToken));
+                    count(stale, checked, !read.body().contains(userId + "-s"));
+
+                    HttpResponse<String> deleted = send("DELETE", "/api/v1/user/" + userId, null);
+                    assertThat(deleted.statusCode()).isEqualTo(200);
+                    read = get("/api/v1/user/" + userId, token(deleted, withToken));
+                    count(stale, checked, read.statusCode() != 404);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf("read-your-writes (%s token): %d write->read pairs from %d threads in %.1f s, %d stale%n",
+                withToken ? "with" : "without", checked.get(), threads, (System.nanoTime() - started) / 1e9, stale.get());
+        assertThat(checked.get()).isEqualTo(4L * threads * perThread);
+        return stale.get();
+    }
+
+    private static void count(AtomicLong stale, AtomicLong checked, boolean isStale) {
+        checked.incrementAndGet();
+        if (isStale) {
+            stale.incrementAndGet();
+        }
+    }
+
+    private static String token(HttpResponse<String> write, boolean use) {
+        return use ? write.headers().firstValue("X-Consistency-Token").orElseThrow() : null;
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("X-Consistency-Token", token);
+        }
+        return HTTP.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(4)
     void dataSurvivesARestartOnTheSameDataDirectory() throws Exception {
         assertThat(survivorUserId).as("set by the user scenario").isNotNull();
         stack.close();
         stack = null;
         stack = LocalStack.start(config.clean(false));
 
-        JsonNode user = awaitUser(survivorUserId, u -> true);
+        JsonNode user = readUser(survivorUserId, u -> true);
         assertThat(user.path("uuid").asText()).isEqualTo(survivorUuid);
         assertThat(user.path("email").asText()).isEqualTo("again@example.com");
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static JsonNode awaitUser(String userId, java.util.function.Predicate<JsonNode> matches) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await().atMost(READ_LAG).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            HttpResponse<String> r = send("GET", "/api/v1/user/" + userId, null);
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            JsonNode u = JSON.readTree(r.body());
-            assertThat(matches.test(u)).as("user not as expected yet: " + r.body()).isTrue();
-            last.set(u);
-        });
-        return last.get();
+    /** Reads once: with read-your-writes by default, a read right after a write must already show it. */
+    private static JsonNode readUser(String userId, java.util.function.Predicate<JsonNode> matches) throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/user/" + userId, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode u = JSON.readTree(r.body());
+        assertThat(matches.test(u)).as("stale read: " + r.body()).isTrue();
+        return u;
     }
 
     private static HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
