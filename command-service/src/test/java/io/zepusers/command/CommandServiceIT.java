@@ -161,6 +161,26 @@ class CommandServiceIT {
   }
 
   @Test
+  void idsMayContainEncodedSlashesAndSpaces() throws Exception {
+    String userId = "team/" + UUID.randomUUID() + " x";
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(201);
+    String encoded = userId.replace("/", "%2F").replace(" ", "%20");
+    HttpResponse<String> updated = send("PATCH", "/api/v1/user/" + encoded, "{\"first_name\":\"F\"}");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(json.readTree(updated.body()).get("user_id").asString()).isEqualTo(userId);
+    // a malformed escape never reaches a controller; the container's answer is still one line of text
+    String raw = rawRequest("DELETE /api/v1/user/%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertThat(raw).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: text/plain").doesNotContain("<html");
+  }
+
+  private String rawRequest(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void concurrentCreatesOfOneUserIdGiveExactlyOneUser() throws Exception {
     String userId = "race-" + UUID.randomUUID();
     List<Thread> threads = new ArrayList<>();

@@ -4,7 +4,14 @@ import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.query.consistency.AppliedPositions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.Header;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +49,7 @@ class ProjectionConsumer implements SmartLifecycle {
   private final DeadLetters deadLetters;
   private final TransactionTemplate transactions;
   private final AppliedPositions applied;
+  private final Timer lag;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
   private volatile boolean running;
@@ -52,13 +60,19 @@ class ProjectionConsumer implements SmartLifecycle {
       ProjectionStore store,
       DeadLetters deadLetters,
       TransactionTemplate transactions,
-      AppliedPositions applied) {
+      AppliedPositions applied,
+      MeterRegistry meters) {
     this.settings = settings;
     this.projections = projections;
     this.store = store;
     this.deadLetters = deadLetters;
     this.transactions = transactions;
     this.applied = applied;
+    this.lag =
+        Timer.builder("projection.lag")
+            .description("from an event being stored to its change being visible in the read model")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
   }
 
   @Override
@@ -129,6 +143,7 @@ class ProjectionConsumer implements SmartLifecycle {
     for (int attempt = 1; ; attempt++) {
       try {
         applied.advance(transactions.execute(tx -> applyBatch(records)));
+        recordLag(records);
         return;
       } catch (RuntimeException e) {
         if (attempt >= 3) {
@@ -136,6 +151,22 @@ class ProjectionConsumer implements SmartLifecycle {
           log.warn("batch failed {} times, applying record by record: {}", attempt, e.toString());
           records.forEach(this::applyAloneOrDeadLetter);
           return;
+        }
+      }
+    }
+  }
+
+  /** After the commit: how long each event took from the event store to being readable. */
+  private void recordLag(ConsumerRecords<String, byte[]> records) {
+    long now = System.currentTimeMillis();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      Header time = record.headers().lastHeader(CloudEventsKafka.TIME);
+      if (time != null) {
+        try {
+          long stored = Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
+          lag.record(Math.max(0, now - stored), TimeUnit.MILLISECONDS);
+        } catch (DateTimeParseException e) {
+          // not ours; it went to the dead-letter topic
         }
       }
     }
