@@ -298,6 +298,19 @@ class QueryServiceIT {
     assertThat(read.body()).startsWith("service unavailable: the read model did not catch up").hasLineCount(1);
   }
 
+  @Test
+  void anEventualReadDoesNotWait() throws Exception {
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/anyone"))
+                .header("X-Consistency-Token", "0:999999999")
+                .header("X-Zep-Consistency", "eventual")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/user/anyone?consistency=eventual").statusCode()).isEqualTo(404);
+  }
+
   private org.apache.kafka.clients.producer.RecordMetadata publish(String key, long sequence, ZepEvent event) throws Exception {
     Instant time = Instant.now();
     return producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();

@@ -1,0 +1,44 @@
+package io.zepusers.command.consistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PublicationTrackerTest {
+
+  private final PublicationTracker tracker = new PublicationTracker();
+
+  @Test
+  void theTokenNamesTheNextOffsetOfEveryPartitionTheCommandsEventsLandedOn() throws Exception {
+    PublicationTracker.Pending pending = tracker.start("cmd-1");
+    tracker.stored("cmd-1", "e1");
+    tracker.stored("cmd-1", "e2");
+    tracker.stored("cmd-1", "e3");
+    tracker.published("cmd-1", "e1", 2, 40);
+    tracker.published("cmd-1", "e2", 2, 41);
+    tracker.published("other-command", "x", 0, 7);
+    tracker.published("cmd-1", "e3", 0, 5);
+
+    ConsistencyToken token = pending.await(Duration.ofSeconds(1));
+
+    assertThat(token.nextOffsets()).isEqualTo(Map.of(0, 6L, 2, 42L));
+    assertThat(token).hasToString("0:6,2:42");
+  }
+
+  @Test
+  void theWaitIsBoundedWhenKafkaHasNotAcknowledged() throws Exception {
+    PublicationTracker.Pending pending = tracker.start("cmd-2");
+    tracker.stored("cmd-2", "e1");
+    tracker.stored("cmd-2", "e2");
+    tracker.published("cmd-2", "e1", 1, 3);
+
+    assertThat(pending.await(Duration.ofMillis(50))).isNull();
+  }
+
+  @Test
+  void aCommandWithoutEventsHasAnEmptyToken() throws Exception {
+    assertThat(tracker.start("cmd-3").await(Duration.ofMillis(10))).hasToString("");
+  }
+}
