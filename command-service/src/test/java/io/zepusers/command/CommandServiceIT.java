@@ -110,7 +110,8 @@ class CommandServiceIT {
     assertThat(duplicate.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
 
     HttpResponse<String> updated =
-        send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Al\",\"email\":\"\",\"metadata\":{\"a\":{\"c\":3}}}");
+        send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Al\",\"email\":\"\",\"metadata\":{\"a\":{\"c\":3}}}", "req-update-1");
+    assertThat(updated.headers().firstValue("X-Correlation-Id")).contains("req-update-1");
     assertThat(updated.statusCode()).isEqualTo(200);
     JsonNode after = json.readTree(updated.body());
     assertThat(after.get("email").asString()).isEqualTo("a@x.io");
@@ -135,6 +136,8 @@ class CommandServiceIT {
 
     List<PublishedEvent> events = awaitPublished(userId, 4);
     assertThat(events).extracting(PublishedEvent::sequence).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(events.get(1).correlationId()).isEqualTo("req-update-1");
+    assertThat(events.get(0).correlationId()).isNotBlank().isEqualTo(created.headers().firstValue("X-Correlation-Id").orElseThrow());
     assertThat(events).extracting(e -> (Object) e.data().getClass())
         .containsExactly(UserCreated.class, UserUpdated.class, UserDeleted.class, UserCreated.class);
     assertThat(events).extracting(PublishedEvent::type)
@@ -351,7 +354,14 @@ class CommandServiceIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return send(method, path, body, null);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String correlationId) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (correlationId != null) {
+      request.header("X-Correlation-Id", correlationId);
+    }
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("Content-Type", "application/json");

@@ -12,7 +12,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * The Kafka record format: CloudEvents 1.0, Kafka protocol binding, binary content mode. The value is the event's
  * JSON, the key the user id, the attributes are {@code ce_*} headers. {@code aggregateid} and {@code sequence} are
- * extension attributes that make every record idempotently applicable.
+ * extension attributes that make every record idempotently applicable; {@code correlationid} and {@code actor} say
+ * which request, and whom, caused it (absent when unknown).
  */
 public final class CloudEventsKafka {
 
@@ -24,6 +25,8 @@ public final class CloudEventsKafka {
   public static final String TIME = "ce_time";
   public static final String AGGREGATE_ID = "ce_aggregateid";
   public static final String SEQUENCE = "ce_sequence";
+  public static final String CORRELATION_ID = "ce_correlationid";
+  public static final String ACTOR = "ce_actor";
   public static final String CONTENT_TYPE = "content-type";
 
   public static final String SOURCE_VALUE = "/zep-users/command-service";
@@ -41,6 +44,12 @@ public final class CloudEventsKafka {
     put(headers, AGGREGATE_ID, event.aggregateId());
     put(headers, SEQUENCE, Long.toString(event.sequence()));
     put(headers, CONTENT_TYPE, "application/json");
+    if (event.correlationId() != null) {
+      put(headers, CORRELATION_ID, event.correlationId());
+    }
+    if (event.actor() != null) {
+      put(headers, ACTOR, event.actor());
+    }
     return new ProducerRecord<>(
         topic, null, event.time().toEpochMilli(), event.subject(), EventJson.toBytes(event.data()), headers);
   }
@@ -73,7 +82,12 @@ public final class CloudEventsKafka {
     } catch (RuntimeException e) {
       throw new UndecodableRecordException("data is not a valid " + type + ": " + e.getMessage());
     }
-    return new PublishedEvent(id, time, aggregateId, sequence, data);
+    return new PublishedEvent(id, time, aggregateId, sequence, data, optional(record, CORRELATION_ID), optional(record, ACTOR));
+  }
+
+  private static String optional(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static String required(ConsumerRecord<String, byte[]> record, String name) {

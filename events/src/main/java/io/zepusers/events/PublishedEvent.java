@@ -10,8 +10,15 @@ import java.time.Instant;
  * @param aggregateId the event stream it belongs to ({@code user_id} for user events)
  * @param sequence its position in that stream, from 0; a redelivered event has the same (aggregateId, sequence)
  * @param data the event itself; its {@link ZepEvent#subject()} is the record key
+ * @param correlationId the request that caused it: the caller's {@code X-Correlation-Id}, or one made up for it
+ * @param actor who caused it, when the caller was authenticated; otherwise null
  */
-public record PublishedEvent(String id, Instant time, String aggregateId, long sequence, ZepEvent data) {
+public record PublishedEvent(
+    String id, Instant time, String aggregateId, long sequence, ZepEvent data, String correlationId, String actor) {
+
+  public PublishedEvent(String id, Instant time, String aggregateId, long sequence, ZepEvent data) {
+    this(id, time, aggregateId, sequence, data, null, null);
+  }
 
   public String type() {
     return EventTypes.nameOf(data);

@@ -124,6 +124,16 @@ class EventContractTest {
     assertThat(header(record, "content-type")).isEqualTo("application/json");
 
     assertThat(CloudEventsKafka.fromRecord(consumed(record))).isEqualTo(event);
+    assertThat(record.headers().lastHeader("ce_correlationid")).isNull();
+  }
+
+  @Test
+  void provenanceTravelsAsExtensionAttributes() {
+    PublishedEvent event = new PublishedEvent("evt-2", CREATED.createdAt(), "alice", 0, CREATED, "req-42", "ops@example.com");
+    ProducerRecord<String, byte[]> record = CloudEventsKafka.toRecord("zep.events", event);
+    assertThat(header(record, "ce_correlationid")).isEqualTo("req-42");
+    assertThat(header(record, "ce_actor")).isEqualTo("ops@example.com");
+    assertThat(CloudEventsKafka.fromRecord(consumed(record))).isEqualTo(event);
   }
 
   @Test

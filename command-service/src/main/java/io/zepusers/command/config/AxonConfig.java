@@ -1,6 +1,10 @@
 package io.zepusers.command.config;
 
+import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.EventJson;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import java.time.Clock;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -32,6 +36,17 @@ public class AxonConfig {
   @Qualifier("messageSerializer")
   public Serializer messageSerializer() {
     return jackson();
+  }
+
+  /** Axon's own trace and correlation ids, plus who and which request caused a command, on every event it causes. */
+  @Bean
+  public CorrelationDataProvider messageOrigin() {
+    return new MessageOriginProvider();
+  }
+
+  @Bean
+  public CorrelationDataProvider requestProvenance() {
+    return new SimpleCorrelationDataProvider(Provenance.CORRELATION_ID, Provenance.ACTOR);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.zepusers.command.publish;
 
 import io.zepusers.command.consistency.PublicationTracker;
+import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.ZepEvent;
@@ -52,10 +53,16 @@ class KafkaEventPublisher {
             message.getTimestamp(),
             message.getAggregateIdentifier(),
             message.getSequenceNumber(),
-            event);
+            event,
+            text(message.getMetaData().get(Provenance.CORRELATION_ID)),
+            text(message.getMetaData().get(Provenance.ACTOR)));
     Object traceId = message.getMetaData().get("traceId");
     Future<RecordMetadata> ack = producer.send(CloudEventsKafka.toRecord(settings.topic(), published));
     pendingAcks().add(new PendingAck(traceId == null ? null : traceId.toString(), message.getIdentifier(), ack));
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
   }
 
   private List<PendingAck> pendingAcks() {

@@ -2,6 +2,8 @@ package io.zepusers.command.web;
 
 import io.zepusers.command.consistency.ConsistencyToken;
 import io.zepusers.command.consistency.PublicationTracker;
+import io.zepusers.command.provenance.Provenance;
+import io.zepusers.command.provenance.ProvenanceFilter;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.axonframework.commandhandling.CommandMessage;
@@ -11,6 +13,8 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Sends a command and waits for its result. Two writers of one aggregate (two instances, or two creates of a new
@@ -42,7 +46,8 @@ public class CommandSender {
    */
   public <R> Sent<R> send(Object command) {
     for (int attempt = 1; ; attempt++) {
-      CommandMessage<Object> message = GenericCommandMessage.asCommandMessage(command);
+      CommandMessage<Object> message =
+          GenericCommandMessage.<Object>asCommandMessage(command).andMetaData(provenance().asMetaData());
       PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
       try {
         R result = commands.sendAndWait(message);
@@ -80,6 +85,12 @@ public class CommandSender {
       }
       return headers;
     }
+  }
+
+  private static Provenance provenance() {
+    return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+        ? ProvenanceFilter.of(attributes.getRequest())
+        : new Provenance(java.util.UUID.randomUUID().toString(), null);
   }
 
   static boolean isConflict(Throwable e) {
