@@ -17,5 +17,10 @@ public record SessionCreated(
     @JsonProperty("created_at") Instant createdAt)
     implements SessionEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return createdAt;
+  }
+
   public static final String TYPE = "session.created";
 }

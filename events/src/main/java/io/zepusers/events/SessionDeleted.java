@@ -18,6 +18,11 @@ public record SessionDeleted(
     @JsonProperty("deleted_at") Instant deletedAt)
     implements SessionEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return deletedAt;
+  }
+
   public static final String TYPE = "session.deleted";
 
   public enum Reason {

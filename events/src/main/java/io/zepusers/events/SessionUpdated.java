@@ -16,5 +16,10 @@ public record SessionUpdated(
     @JsonProperty("updated_at") Instant updatedAt)
     implements SessionEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return updatedAt;
+  }
+
   public static final String TYPE = "session.updated";
 }

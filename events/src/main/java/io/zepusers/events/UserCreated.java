@@ -22,5 +22,10 @@ public record UserCreated(
     @JsonProperty("created_at") Instant createdAt)
     implements UserEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return createdAt;
+  }
+
   public static final String TYPE = "user.created";
 }

@@ -11,5 +11,10 @@ public record UserDeleted(
     @JsonProperty("deleted_at") Instant deletedAt)
     implements UserEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return deletedAt;
+  }
+
   public static final String TYPE = "user.deleted";
 }

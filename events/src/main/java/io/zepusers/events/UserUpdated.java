@@ -21,5 +21,10 @@ public record UserUpdated(
     @JsonProperty("updated_at") Instant updatedAt)
     implements UserEvent {
 
+  @Override
+  public Instant occurredAt() {
+    return updatedAt;
+  }
+
   public static final String TYPE = "user.updated";
 }

@@ -299,6 +299,62 @@ class QueryServiceIT {
   }
 
   @Test
+  void auditTrailAndAsOfShowHistoryButNoPersonalDataOfADeletedUser() throws Exception {
+    String userId = "audited-" + UUID.randomUUID();
+    UUID first = UUID.randomUUID();
+    long firstId = pagingIds.incrementAndGet();
+    Instant t0 = Instant.parse("2024-03-01T10:00:00Z");
+    Instant t1 = t0.plusSeconds(60);
+    Instant t2 = t0.plusSeconds(120);
+    Instant t3 = t0.plusSeconds(180);
+    publishWith(userId, 0, new UserCreated(userId, first, firstId, "secret@x.io", "Sec", "Ret", Map.of("ssn", "123"), t0), "req-1", "alice@admin");
+    publishWith(userId + "-s", 0, new SessionCreated(userId + "-s", UUID.randomUUID(), pagingIds.incrementAndGet(), userId, Map.of("topic", "private"), t0.plusSeconds(1)), "req-2", null);
+    publishWith(userId, 1, new UserUpdated(userId, first, "secret@x.io", "Sec", "Ret", Map.of("ssn", "456"), t1), "req-3", null);
+
+    // before the delete, the past is fully visible
+    JsonNode asOfT0 = json.readTree(get("/api/v1/user/" + userId + "?as_of=2024-03-01T10:00:30Z").body());
+    assertThat(asOfT0.get("email").asString()).isEqualTo("secret@x.io");
+    assertThat(asOfT0.get("metadata").toString()).isEqualTo("{\"ssn\":\"123\"}");
+    assertThat(json.readTree(get("/api/v1/user/" + userId + "/sessions?as_of=2024-03-01T10:00:30Z").body())).hasSize(1);
+    assertThat(get("/api/v1/user/" + userId + "?as_of=2024-03-01T09:59:59Z").statusCode()).isEqualTo(404);
+
+    publishWith(userId + "-s", 1, new SessionDeleted(userId + "-s", UUID.randomUUID(), userId, SessionDeleted.Reason.USER_DELETED, t2), "req-4", null);
+    publishWith(userId, 2, new UserDeleted(userId, first, t2), "req-4", null);
+    UUID second = UUID.randomUUID();
+    publishWith(userId, 3, new UserCreated(userId, second, pagingIds.incrementAndGet(), "new@x.io", null, null, null, t3), "req-5", null);
+
+    JsonNode trail = json.readTree(get("/api/v1/user/" + userId + "/events").body());
+    assertThat(trail).extracting(e -> e.get("type").asString())
+        .containsExactly("user.created", "session.created", "user.updated", "session.deleted", "user.deleted", "user.created");
+    assertThat(trail.get(0).get("correlation_id").asString()).isEqualTo("req-1");
+    assertThat(trail.get(0).get("actor").asString()).isEqualTo("alice@admin");
+    assertThat(trail.get(0).get("time").asString()).isEqualTo("2024-03-01T10:00:00Z");
+    assertThat(trail.get(0).get("sequence").asLong()).isZero();
+    assertThat(trail.get(0).get("erased").asBoolean()).isTrue();
+    assertThat(trail.get(0).get("data").get("id").asLong()).isEqualTo(firstId);
+    String everything = get("/api/v1/user/" + userId + "/events").body();
+    assertThat(everything).doesNotContain("secret@x.io", "Sec", "Ret", "123", "456", "private").contains("new@x.io");
+
+    // the deleted incarnation still existed then, without its personal data; the new one is whole
+    JsonNode past = json.readTree(get("/api/v1/user/" + userId + "?as_of=2024-03-01T10:01:30Z").body());
+    assertThat(past.get("uuid").asString()).isEqualTo(first.toString());
+    assertThat(past.has("email")).isFalse();
+    assertThat(past.has("metadata")).isFalse();
+    assertThat(get("/api/v1/user/" + userId + "/sessions?as_of=2024-03-01T10:01:30Z").body()).doesNotContain("private");
+    assertThat(get("/api/v1/user/" + userId + "?as_of=2024-03-01T10:02:30Z").statusCode()).isEqualTo(404);
+    assertThat(json.readTree(get("/api/v1/user/" + userId + "?as_of=2024-03-01T10:03:00Z").body()).get("uuid").asString())
+        .isEqualTo(second.toString());
+
+    assertThat(get("/api/v1/user/" + userId + "?as_of=yesterday").body())
+        .startsWith("bad request: as_of must be an RFC 3339 time");
+    assertThat(get("/api/v1/user/never-" + UUID.randomUUID() + "/events").statusCode()).isEqualTo(404);
+  }
+
+  private void publishWith(String key, long sequence, ZepEvent event, String correlationId, String actor) throws Exception {
+    producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event, correlationId, actor))).get();
+  }
+
+  @Test
   void anEventualReadDoesNotWait() throws Exception {
     HttpResponse<String> read =
         http.send(

@@ -50,7 +50,7 @@ class KafkaEventPublisher {
     PublishedEvent published =
         new PublishedEvent(
             message.getIdentifier(),
-            message.getTimestamp(),
+            event.occurredAt(),
             message.getAggregateIdentifier(),
             message.getSequenceNumber(),
             event,

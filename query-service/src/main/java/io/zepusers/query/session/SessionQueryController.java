@@ -1,6 +1,8 @@
 package io.zepusers.query.session;
 
 import io.zepusers.api.SessionView;
+import io.zepusers.query.audit.AuditQueries;
+import io.zepusers.query.web.AsOf;
 import io.zepusers.query.web.ApiErrors.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
@@ -18,10 +20,12 @@ import tools.jackson.databind.ObjectMapper;
 class SessionQueryController {
 
   private final SessionQueries sessions;
+  private final AuditQueries audit;
   private final ObjectMapper json;
 
-  SessionQueryController(SessionQueries sessions, ObjectMapper json) {
+  SessionQueryController(SessionQueries sessions, AuditQueries audit, ObjectMapper json) {
     this.sessions = sessions;
+    this.audit = audit;
     this.json = json;
   }
 
@@ -37,9 +41,9 @@ class SessionQueryController {
     return JsonArrays.stream(json, sink -> sessions.forEach(paging, sink::accept));
   }
 
-  /** In creation order, with real ids; {@code []} for an unknown user, as Zep answers. */
+  /** In creation order, with real ids; {@code []} for an unknown user, as Zep answers. {@code as_of}: as they were then. */
   @GetMapping("/api/v1/user/{userId}/sessions")
-  List<SessionView> ofUser(@PathVariable String userId) {
-    return sessions.ofUser(userId);
+  List<SessionView> ofUser(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+    return asOf == null ? sessions.ofUser(userId) : audit.sessionsAsOf(userId, AsOf.parse(asOf));
   }
 }

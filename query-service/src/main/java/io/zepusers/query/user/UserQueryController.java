@@ -1,6 +1,9 @@
 package io.zepusers.query.user;
 
 import io.zepusers.api.UserView;
+import io.zepusers.query.audit.AuditQueries;
+import io.zepusers.query.web.AsOf;
+import java.util.Optional;
 import io.zepusers.query.web.ApiErrors.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
@@ -19,16 +22,20 @@ import tools.jackson.databind.ObjectMapper;
 class UserQueryController {
 
   private final UserQueries users;
+  private final AuditQueries audit;
   private final ObjectMapper json;
 
-  UserQueryController(UserQueries users, ObjectMapper json) {
+  UserQueryController(UserQueries users, AuditQueries audit, ObjectMapper json) {
     this.users = users;
+    this.audit = audit;
     this.json = json;
   }
 
+  /** The user now, or with {@code as_of} as it was then (404 if it did not exist then). */
   @GetMapping("/{userId}")
-  UserView get(@PathVariable String userId) {
-    return users.find(userId).orElseThrow(NotFoundException::new);
+  UserView get(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+    Optional<UserView> user = asOf == null ? users.find(userId) : audit.userAsOf(userId, AsOf.parse(asOf));
+    return user.orElseThrow(NotFoundException::new);
   }
 
   @GetMapping

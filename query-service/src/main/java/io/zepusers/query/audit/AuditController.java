@@ -1,0 +1,28 @@
+package io.zepusers.query.audit;
+
+import io.zepusers.query.web.ApiErrors.NotFoundException;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** For auditors: a user's full history from the audit trail (our own endpoint; Zep clients do not call it). */
+@RestController
+class AuditController {
+
+  private final AuditQueries audit;
+
+  AuditController(AuditQueries audit) {
+    this.audit = audit;
+  }
+
+  /** Oldest first; 404 for a user id that never existed. */
+  @GetMapping("/api/v1/user/{userId}/events")
+  List<AuditEntry> events(@PathVariable String userId) {
+    List<AuditEntry> trail = audit.trail(userId);
+    if (trail.isEmpty()) {
+      throw new NotFoundException();
+    }
+    return trail;
+  }
+}
