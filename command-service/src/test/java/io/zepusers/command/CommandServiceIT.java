@@ -31,7 +31,10 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The write side against real PostgreSQL and a real Kafka broker: HTTP in, events stored, CloudEvents out. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CommandServiceIT {
 
   static final String TOPIC = TestInfra.uniqueName("cmd-events");
@@ -80,6 +84,7 @@ class CommandServiceIT {
   @Autowired TransactionManager axonTransactions;
   @Autowired EventStorageEngine storageEngine;
   @Autowired EventProcessingConfiguration processing;
+  @Autowired org.axonframework.eventsourcing.eventstore.EventStore eventStore;
 
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
@@ -190,6 +195,57 @@ class CommandServiceIT {
     awaitPublished(after, 1);
     assertThat(recordsOf(before)).hasSize(1);
     assertThat(recordsOf(during)).hasSize(1);
+  }
+
+  /** Last: it sends every event of this class's topic again, which other tests' record counts must not see. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void republishSendsEveryStoredEventAgainWithTheSameIdentity() throws Exception {
+    String userId = "republished-" + UUID.randomUUID();
+    send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    send("PATCH", "/api/v1/user/" + userId, "{\"email\":\"r@x.io\"}");
+    List<PublishedEvent> first = awaitPublished(userId, 2);
+
+    HttpResponse<String> started = send("POST", "/api/v1/admin/republish", null);
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(json.readTree(started.body()).get("events_total").asLong()).isPositive();
+
+    List<PublishedEvent> all = awaitPublished(userId, 4);
+    assertThat(all.subList(2, 4)).isEqualTo(first);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !json.readTree(send("GET", "/admin/republish", null).body()).get("republishing").asBoolean());
+  }
+
+  /** Crypto-shredding: the event store never holds personal data in clear, and after the delete not at all. */
+  @Test
+  void personalDataIsStoredEncryptedAndUnreadableOnceTheUserIsDeleted() throws Exception {
+    String userId = "private-" + UUID.randomUUID();
+    send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"hidden@x.io\",\"first_name\":\"Hid\",\"metadata\":{\"ssn\":\"999\"}}");
+    send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\",\"metadata\":{\"diary\":\"secret\"}}");
+    String stored =
+        String.join(" ", jdbc.queryForList(
+            "SELECT convert_from(payload, 'UTF8') FROM domainevententry WHERE aggregateidentifier IN (?, ?)", String.class, userId, userId + "-s"));
+    assertThat(stored).contains("personal_data").doesNotContain("hidden@x.io", "Hid", "999", "secret");
+
+    UserCreated whileAlive = (UserCreated) eventStore.readEvents(userId).asStream().findFirst().orElseThrow().getPayload();
+    assertThat(whileAlive.email()).isEqualTo("hidden@x.io");
+    assertThat(whileAlive.metadata()).isEqualTo(Map.of("ssn", "999"));
+
+    assertThat(send("DELETE", "/api/v1/user/" + userId, null).statusCode()).isEqualTo(200);
+
+    UserCreated afterDelete = (UserCreated) eventStore.readEvents(userId).asStream().findFirst().orElseThrow().getPayload();
+    assertThat(afterDelete.email()).isNull();
+    assertThat(afterDelete.firstName()).isNull();
+    assertThat(afterDelete.metadata()).isNull();
+    assertThat(afterDelete.id()).isEqualTo(whileAlive.id()); // that it existed, and when, stays
+    assertThat(afterDelete.createdAt()).isEqualTo(whileAlive.createdAt());
+    io.zepusers.events.SessionCreated session =
+        (io.zepusers.events.SessionCreated) eventStore.readEvents(userId + "-s").asStream().findFirst().orElseThrow().getPayload();
+    assertThat(session.metadata()).isNull();
+
+    // re-created: a new key, readable again
+    send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"back@x.io\"}");
+    assertThat(eventStore.readEvents(userId).asStream().map(m -> m.getPayload()).filter(UserCreated.class::isInstance)
+        .map(p -> ((UserCreated) p).email()).toList()).containsExactly(null, "back@x.io");
   }
 
   @Test

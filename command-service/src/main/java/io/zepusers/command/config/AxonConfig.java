@@ -1,5 +1,7 @@
 package io.zepusers.command.config;
 
+import io.zepusers.command.personaldata.PersonalDataKeys;
+import io.zepusers.command.personaldata.PersonalDataProtectingSerializer;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.EventJson;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -26,10 +28,11 @@ public class AxonConfig {
     return jackson();
   }
 
+  /** Events are stored with their personal data encrypted per user (see PersonalDataProtectingSerializer). */
   @Bean
   @Qualifier("eventSerializer")
-  public Serializer eventSerializer() {
-    return jackson();
+  public Serializer eventSerializer(PersonalDataKeys keys) {
+    return new PersonalDataProtectingSerializer(jackson(), keys);
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package io.zepusers.command.directory;
 
+import io.zepusers.command.personaldata.PersonalDataKeys;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionDeleted;
 import io.zepusers.events.UserCreated;
@@ -15,9 +16,11 @@ import org.springframework.stereotype.Component;
 class DirectoryUpdater {
 
   private final JdbcTemplate jdbc;
+  private final PersonalDataKeys personalDataKeys;
 
-  DirectoryUpdater(JdbcTemplate jdbc) {
+  DirectoryUpdater(JdbcTemplate jdbc, PersonalDataKeys personalDataKeys) {
     this.jdbc = jdbc;
+    this.personalDataKeys = personalDataKeys;
   }
 
   @EventHandler
@@ -27,9 +30,11 @@ class DirectoryUpdater {
         event.userId());
   }
 
+  /** In the transaction that stores the delete: from its commit on, the user's personal data is unreadable. */
   @EventHandler
   void on(UserDeleted event) {
     jdbc.update("UPDATE user_directory SET active = false WHERE user_id = ?", event.userId());
+    personalDataKeys.destroy(event.userId());
   }
 
   @EventHandler

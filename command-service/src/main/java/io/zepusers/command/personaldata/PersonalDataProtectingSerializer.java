@@ -1,0 +1,176 @@
+package io.zepusers.command.personaldata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zepusers.events.EventJson;
+import io.zepusers.events.SessionCreated;
+import io.zepusers.events.SessionUpdated;
+import io.zepusers.events.UserCreated;
+import io.zepusers.events.UserUpdated;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import org.axonframework.serialization.Converter;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+
+/**
+ * Stores the personal data of events encrypted: the email, names and metadata of a user, and the metadata of a
+ * user's sessions, are replaced in the stored JSON by {@code "personal_data":{"key_id","nonce","ciphertext"}}
+ * (AES-256-GCM, one key per user incarnation). Reading decrypts with the key while it exists; once the user is
+ * deleted and its key destroyed, those fields read as absent, everywhere (aggregates, republishing).
+ */
+public class PersonalDataProtectingSerializer implements Serializer {
+
+  static final String ENVELOPE = "personal_data";
+  private static final Map<Class<?>, List<String>> PERSONAL_FIELDS =
+      Map.of(
+          UserCreated.class, List.of("email", "first_name", "last_name", "metadata"),
+          UserUpdated.class, List.of("email", "first_name", "last_name", "metadata"),
+          SessionCreated.class, List.of("metadata"),
+          SessionUpdated.class, List.of("metadata"));
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int NONCE_BYTES = 12;
+
+  private final Serializer delegate;
+  private final PersonalDataKeys keys;
+  private final ObjectMapper mapper = EventJson.newMapper();
+
+  public PersonalDataProtectingSerializer(Serializer delegate, PersonalDataKeys keys) {
+    this.delegate = delegate;
+    this.keys = keys;
+  }
+
+  @Override
+  public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
+    List<String> fields = object == null ? null : PERSONAL_FIELDS.get(object.getClass());
+    String owner = fields == null ? null : ownerOf(object);
+    if (owner == null) {
+      return delegate.serialize(object, expectedRepresentation);
+    }
+    ObjectNode json = mapper.valueToTree(object);
+    ObjectNode personal = mapper.createObjectNode();
+    for (String field : fields) {
+      JsonNode value = json.remove(field);
+      if (value != null) {
+        personal.set(field, value);
+      }
+    }
+    if (!personal.isEmpty()) {
+      json.set(ENVELOPE, encrypt(keys.currentFor(owner), personal));
+    }
+    byte[] bytes = write(json);
+    SerializedType type = delegate.typeForClass(object.getClass());
+    return delegate.getConverter().convert(new SimpleSerializedObject<>(bytes, byte[].class, type), expectedRepresentation);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <S, T> T deserialize(SerializedObject<S> serialized) {
+    Class<?> type = delegate.classForType(serialized.getType());
+    if (!PERSONAL_FIELDS.containsKey(type)) {
+      return delegate.deserialize(serialized);
+    }
+    byte[] bytes = delegate.getConverter().convert(serialized, byte[].class).getData();
+    try {
+      ObjectNode json = (ObjectNode) mapper.readTree(bytes);
+      JsonNode envelope = json.remove(ENVELOPE);
+      if (envelope != null) {
+        decrypt(envelope).ifPresent(personal -> personal.properties().forEach(e -> json.set(e.getKey(), e.getValue())));
+      }
+      return (T) mapper.treeToValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + type.getSimpleName(), e);
+    }
+  }
+
+  /** The user whose key protects the event; null when nothing in it is personal (a session without a user). */
+  private static String ownerOf(Object event) {
+    if (event instanceof UserCreated e) {
+      return e.userId();
+    } else if (event instanceof UserUpdated e) {
+      return e.userId();
+    } else if (event instanceof SessionCreated e) {
+      return e.userId();
+    } else if (event instanceof SessionUpdated e) {
+      return e.userId();
+    }
+    return null;
+  }
+
+  private ObjectNode encrypt(PersonalDataKeys.KeyRef key, ObjectNode personal) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(128, nonce));
+      cipher.updateAAD(key.id().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] ciphertext = cipher.doFinal(write(personal));
+      ObjectNode envelope = mapper.createObjectNode();
+      envelope.put("key_id", key.id().toString());
+      envelope.put("nonce", Base64.getEncoder().encodeToString(nonce));
+      envelope.put("ciphertext", Base64.getEncoder().encodeToString(ciphertext));
+      return envelope;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encrypt personal data", e);
+    }
+  }
+
+  /** The personal fields, or nothing when the key was destroyed. */
+  private Optional<ObjectNode> decrypt(JsonNode envelope) throws IOException {
+    UUID keyId = UUID.fromString(envelope.path("key_id").asText());
+    Optional<SecretKey> key = keys.find(keyId);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, key.get(), new GCMParameterSpec(128, Base64.getDecoder().decode(envelope.path("nonce").asText())));
+      cipher.updateAAD(keyId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] plain = cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
+      return Optional.of((ObjectNode) mapper.readTree(plain));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("personal data of key " + keyId + " does not decrypt", e);
+    }
+  }
+
+  private byte[] write(JsonNode json) {
+    try {
+      return mapper.writeValueAsBytes(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public <T> boolean canSerializeTo(Class<T> expectedRepresentation) {
+    return delegate.canSerializeTo(expectedRepresentation);
+  }
+
+  @Override
+  public Class classForType(SerializedType type) {
+    return delegate.classForType(type);
+  }
+
+  @Override
+  public SerializedType typeForClass(Class type) {
+    return delegate.typeForClass(type);
+  }
+
+  @Override
+  public Converter getConverter() {
+    return delegate.getConverter();
+  }
+}
