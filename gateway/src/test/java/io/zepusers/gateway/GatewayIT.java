@@ -153,6 +153,19 @@ class GatewayIT {
     }
 
     @Test
+    void rebuildingTheReadModelsGoesToQueryServiceWhateverTheMethod() throws Exception {
+        query.answer(202, "application/json", "{}");
+
+        var response = send(request("/api/v1/admin/rebuild").POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        var received = query.nextRequest();
+        assertThat(received.method()).isEqualTo("POST");
+        assertThat(received.rawPath()).isEqualTo("/api/v1/admin/rebuild");
+        assertThat(command.receivedNothing()).isTrue();
+    }
+
+    @Test
     void backendErrorsPassThroughUnchanged() throws Exception {
         query.answer(404, "text/plain; charset=utf-8", "not found\n");
 

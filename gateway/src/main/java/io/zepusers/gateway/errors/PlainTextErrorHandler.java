@@ -1,5 +1,7 @@
 package io.zepusers.gateway.errors;
 
+import io.zepusers.gateway.routing.BackendRoutes;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -76,7 +78,8 @@ public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
 
     private static String service(ServerWebExchange exchange) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        return route == null ? "backend" : route.getId();
+        Object service = route == null ? null : route.getMetadata().get(BackendRoutes.SERVICE);
+        return service == null ? "backend" : service.toString();
     }
 
     private static String messageFor(HttpStatusCode status) {

@@ -12,30 +12,40 @@ import org.springframework.http.HttpMethod;
 
 /**
  * CQRS split by HTTP method: reads (GET, HEAD) to the query-service, everything else to the
- * command-service. Path, query string and headers go through untouched; Spring Cloud Gateway
+ * command-service; except the rebuild of the read models, which the query-service owns whatever the method. Path, query string and headers go through untouched; Spring Cloud Gateway
  * keeps percent-encoded segments such as {@code a%2Fb} encoded.
  */
 @Configuration(proxyBeanMethods = false)
-class BackendRoutes {
+public class BackendRoutes {
 
-    /** Route ids double as the service names in "service unavailable: ... is not reachable". */
     public static final String QUERY_SERVICE = "query-service";
     public static final String COMMAND_SERVICE = "command-service";
+    /** Route metadata naming the backend, for "service unavailable: ... is not reachable". */
+    public static final String SERVICE = "service";
 
     private static final String API = "/api/**";
+    private static final String READ_MODEL_ADMIN = "/api/v1/admin/rebuild";
 
     @Bean
     RouteLocator backendRouteLocator(RouteLocatorBuilder routes, GatewayProperties properties) {
         int connectMillis = Math.toIntExact(properties.connectTimeout().toMillis());
         long responseMillis = properties.responseTimeout().toMillis();
         return routes.routes()
+                .route("read-model-admin", r -> r.order(-1)
+                        .path(READ_MODEL_ADMIN)
+                        .metadata(SERVICE, QUERY_SERVICE)
+                        .metadata(CONNECT_TIMEOUT_ATTR, connectMillis)
+                        .metadata(RESPONSE_TIMEOUT_ATTR, responseMillis)
+                        .uri(properties.queryUri()))
                 .route(QUERY_SERVICE, r -> r.order(0)
                         .path(API).and().method(HttpMethod.GET, HttpMethod.HEAD)
+                        .metadata(SERVICE, QUERY_SERVICE)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectMillis)
                         .metadata(RESPONSE_TIMEOUT_ATTR, responseMillis)
                         .uri(properties.queryUri()))
                 .route(COMMAND_SERVICE, r -> r.order(1)
                         .path(API)
+                        .metadata(SERVICE, COMMAND_SERVICE)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectMillis)
                         .metadata(RESPONSE_TIMEOUT_ATTR, responseMillis)
                         .uri(properties.commandUri()))

@@ -39,31 +39,32 @@ import org.springframework.transaction.support.TransactionTemplate;
  * only. Redelivered events are skipped per (aggregate id, sequence).
  */
 @Component
-class ProjectionConsumer implements SmartLifecycle {
+public class ProjectionConsumer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectionConsumer.class);
 
   private final ConsumerSettings settings;
-  private final List<Projection> projections;
+  private final EventApplier applier;
   private final ProjectionStore store;
   private final DeadLetters deadLetters;
   private final TransactionTemplate transactions;
   private final AppliedPositions applied;
   private final Timer lag;
+  private final java.util.concurrent.locks.ReentrantLock applying = new java.util.concurrent.locks.ReentrantLock();
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
   private volatile boolean running;
 
   ProjectionConsumer(
       ConsumerSettings settings,
-      List<Projection> projections,
+      EventApplier applier,
       ProjectionStore store,
       DeadLetters deadLetters,
       TransactionTemplate transactions,
       AppliedPositions applied,
       MeterRegistry meters) {
     this.settings = settings;
-    this.projections = projections;
+    this.applier = applier;
     this.store = store;
     this.deadLetters = deadLetters;
     this.transactions = transactions;
@@ -73,6 +74,16 @@ class ProjectionConsumer implements SmartLifecycle {
             .description("from an event being stored to its change being visible in the read model")
             .publishPercentiles(0.5, 0.99)
             .register(meters);
+  }
+
+  /** Runs {@code work} while this consumer applies nothing (a rebuild switching the read models underneath). */
+  public <T> T whilePaused(java.util.function.Supplier<T> work) {
+    applying.lock();
+    try {
+      return work.get();
+    } finally {
+      applying.unlock();
+    }
   }
 
   @Override
@@ -123,7 +134,12 @@ class ProjectionConsumer implements SmartLifecycle {
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
         if (!records.isEmpty()) {
-          applyWithRetry(records);
+          applying.lock();
+          try {
+            applyWithRetry(records);
+          } finally {
+            applying.unlock();
+          }
           consumer.commitAsync();
         }
       }
@@ -206,9 +222,7 @@ class ProjectionConsumer implements SmartLifecycle {
       deadLetters.send(record, "cannot decode: " + e.getMessage());
       return;
     }
-    if (store.claim(event.aggregateId(), event.sequence())) {
-      projections.forEach(p -> p.apply(event));
-    }
+    applier.apply(event);
   }
 
   /** Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions. */

@@ -36,7 +36,7 @@ public class ProjectionStore {
     return !claimed.isEmpty();
   }
 
-  void savePosition(TopicPartition partition, long nextOffset) {
+  public void savePosition(TopicPartition partition, long nextOffset) {
     jdbc.update(
         "INSERT INTO consumer_positions (topic, partition, next_offset) VALUES (?, ?, ?) "
             + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset",

@@ -1,0 +1,198 @@
+package io.zepusers.query.rebuild;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
+import io.zepusers.query.projection.ConsumerSettings;
+import io.zepusers.query.projection.EventApplier;
+import io.zepusers.query.projection.ProjectionConsumer;
+import io.zepusers.query.projection.ProjectionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Rebuilds every read model from the start of the topic while the API keeps answering from the current ones: the
+ * same projections fill copies of the tables in schema {@code rebuild} (the transaction's {@code search_path} points
+ * there); once they have caught up, the live consumer pauses, the copies catch up with it, and one transaction
+ * swaps the tables. Progress (events done, total, rate, ETA) is in {@link #status()} and in the log.
+ */
+@Component
+public class ReadModelRebuild {
+
+  private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
+  static final List<String> TABLES = List.of("users", "sessions", "audit_events", "applied_sequences", "consumer_positions");
+  private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
+
+  private final ConsumerSettings settings;
+  private final EventApplier applier;
+  private final ProjectionStore store;
+  private final ProjectionConsumer live;
+  private final TransactionTemplate transactions;
+  private final JdbcTemplate jdbc;
+  private volatile RebuildStatus status = RebuildStatus.idle();
+
+  ReadModelRebuild(
+      ConsumerSettings settings,
+      EventApplier applier,
+      ProjectionStore store,
+      ProjectionConsumer live,
+      TransactionTemplate transactions,
+      JdbcTemplate jdbc) {
+    this.settings = settings;
+    this.applier = applier;
+    this.store = store;
+    this.live = live;
+    this.transactions = transactions;
+    this.jdbc = jdbc;
+  }
+
+  /** Starts a rebuild in the background; false if one is running. */
+  public synchronized boolean start() {
+    if (status.running()) {
+      return false;
+    }
+    status = RebuildStatus.started(Instant.now());
+    Thread worker = new Thread(this::runQuietly, "read-model-rebuild");
+    worker.setDaemon(true);
+    worker.start();
+    return true;
+  }
+
+  public RebuildStatus status() {
+    return status;
+  }
+
+  /** Rebuilds in the calling thread (the command-line way and tests); returns the final status. */
+  public RebuildStatus runNow() {
+    synchronized (this) {
+      if (status.running()) {
+        throw new IllegalStateException("a rebuild is already running");
+      }
+      status = RebuildStatus.started(Instant.now());
+    }
+    runQuietly();
+    return status;
+  }
+
+  private void runQuietly() {
+    try {
+      run();
+    } catch (RuntimeException e) {
+      log.error("rebuild failed", e);
+      status = status.failed(e.toString());
+      jdbc.execute("DROP SCHEMA IF EXISTS rebuild CASCADE");
+    }
+  }
+
+  private void run() {
+    prepareTables();
+    Map<String, Object> consumerConfig =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(settings.topic()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      Map<TopicPartition, Long> targets = consumer.endOffsets(partitions);
+      long total = partitions.stream().mapToLong(p -> targets.get(p) - begin.get(p)).sum();
+      status = status.building(total);
+      log.info("rebuild: reading {} events from {} partitions of {}", total, partitions.size(), settings.topic());
+
+      consumeUntil(consumer, () -> reached(consumer, targets));
+      status = status.switching();
+      live.whilePaused(
+          () -> {
+            Map<TopicPartition, Long> livePositions = new HashMap<>();
+            store.positions().forEach((p, next) -> livePositions.put(new TopicPartition(settings.topic(), p), next));
+            consumeUntil(consumer, () -> reached(consumer, livePositions));
+            swapTables();
+            return null;
+          });
+    }
+    status = status.done(Instant.now());
+    log.info("rebuild: done, {} events in {} s", status.eventsDone(), status.seconds());
+  }
+
+  private void consumeUntil(KafkaConsumer<String, byte[]> consumer, BooleanSupplier done) {
+    long nextLog = System.nanoTime() + LOG_EVERY_NANOS;
+    while (!done.getAsBoolean()) {
+      ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+      if (records.isEmpty()) {
+        continue;
+      }
+      transactions.executeWithoutResult(
+          tx -> {
+            jdbc.execute("SET LOCAL search_path TO rebuild");
+            Map<Integer, Long> next = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : records) {
+              try {
+                applier.apply(CloudEventsKafka.fromRecord(record));
+              } catch (UndecodableRecordException e) {
+                // already on the dead-letter topic from when it was first consumed
+              }
+              next.put(record.partition(), record.offset() + 1);
+            }
+            next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
+          });
+      status = status.progressed(records.count(), Instant.now());
+      if (System.nanoTime() - nextLog > 0) {
+        log.info("rebuild: {}", status.summary());
+        nextLog = System.nanoTime() + LOG_EVERY_NANOS;
+      }
+    }
+  }
+
+  private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {
+    return targets.entrySet().stream().allMatch(t -> consumer.position(t.getKey()) >= t.getValue());
+  }
+
+  /** Empty copies of every read-model table, with their indexes and constraints, in schema {@code rebuild}. */
+  private void prepareTables() {
+    transactions.executeWithoutResult(
+        tx -> {
+          jdbc.execute("DROP SCHEMA IF EXISTS rebuild CASCADE");
+          jdbc.execute("CREATE SCHEMA rebuild");
+          TABLES.forEach(t -> jdbc.execute("CREATE TABLE rebuild." + t + " (LIKE public." + t + " INCLUDING ALL)"));
+          // the copy's serial column must not share the live table's sequence, which goes away with it
+          jdbc.execute("CREATE SEQUENCE rebuild.audit_events_position_seq OWNED BY rebuild.audit_events.position");
+          jdbc.execute(
+              "ALTER TABLE rebuild.audit_events ALTER COLUMN position SET DEFAULT nextval('rebuild.audit_events_position_seq')");
+        });
+  }
+
+  /** One transaction: readers see the old tables until it commits and the new ones after. */
+  private void swapTables() {
+    transactions.executeWithoutResult(
+        tx -> {
+          jdbc.execute("SET LOCAL lock_timeout = '10s'");
+          jdbc.execute("CREATE SCHEMA retired");
+          for (String table : TABLES) {
+            jdbc.execute("ALTER TABLE public." + table + " SET SCHEMA retired");
+            jdbc.execute("ALTER TABLE rebuild." + table + " SET SCHEMA public");
+          }
+          jdbc.execute("DROP SCHEMA retired CASCADE");
+          jdbc.execute("DROP SCHEMA rebuild CASCADE");
+        });
+  }
+}

@@ -1,0 +1,79 @@
+package io.zepusers.query.rebuild;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Duration;
+import java.time.Instant;
+
+/** What an operator watches: state, events done of total, rate and the estimated time left. */
+@JsonPropertyOrder({"state", "events_done", "events_total", "events_per_second", "eta_seconds", "started_at", "finished_at", "error"})
+public record RebuildStatus(
+    @JsonProperty("state") String state,
+    @JsonProperty("events_done") long eventsDone,
+    @JsonProperty("events_total") long eventsTotal,
+    @JsonProperty("started_at") Instant startedAt,
+    @JsonProperty("finished_at") Instant finishedAt,
+    @JsonProperty("error") String error) {
+
+  static RebuildStatus idle() {
+    return new RebuildStatus("idle", 0, 0, null, null, null);
+  }
+
+  static RebuildStatus started(Instant now) {
+    return new RebuildStatus("preparing", 0, 0, now, null, null);
+  }
+
+  RebuildStatus building(long total) {
+    return new RebuildStatus("building", 0, total, startedAt, null, null);
+  }
+
+  RebuildStatus progressed(long events, Instant now) {
+    return new RebuildStatus(state, eventsDone + events, Math.max(eventsTotal, eventsDone + events), startedAt, null, null);
+  }
+
+  RebuildStatus switching() {
+    return new RebuildStatus("switching", eventsDone, eventsTotal, startedAt, null, null);
+  }
+
+  RebuildStatus done(Instant now) {
+    return new RebuildStatus("done", eventsDone, eventsTotal, startedAt, now, null);
+  }
+
+  RebuildStatus failed(String why) {
+    return new RebuildStatus("failed", eventsDone, eventsTotal, startedAt, Instant.now(), why);
+  }
+
+  boolean running() {
+    return state.equals("preparing") || state.equals("building") || state.equals("switching");
+  }
+
+  double seconds() {
+    if (startedAt == null) {
+      return 0;
+    }
+    Instant end = finishedAt != null ? finishedAt : Instant.now();
+    return Duration.between(startedAt, end).toMillis() / 1000.0;
+  }
+
+  @JsonProperty("events_per_second")
+  public long eventsPerSecond() {
+    double s = seconds();
+    return s <= 0 ? 0 : Math.round(eventsDone / s);
+  }
+
+  @JsonProperty("eta_seconds")
+  public Long etaSeconds() {
+    long rate = eventsPerSecond();
+    if (!running() || rate == 0) {
+      return null;
+    }
+    return Math.max(0, (eventsTotal - eventsDone) / rate);
+  }
+
+  String summary() {
+    return String.format(
+        "%s %d/%d events (%.1f%%), %d events/s, ETA %s s",
+        state, eventsDone, eventsTotal, eventsTotal == 0 ? 100.0 : 100.0 * eventsDone / eventsTotal, eventsPerSecond(),
+        etaSeconds() == null ? "-" : etaSeconds().toString());
+  }
+}
