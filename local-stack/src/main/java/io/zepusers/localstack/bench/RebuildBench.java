@@ -1,0 +1,114 @@
+package io.zepusers.localstack.bench;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.SessionCreated;
+import io.zepusers.events.SessionUpdated;
+import io.zepusers.events.UserCreated;
+import io.zepusers.events.UserUpdated;
+import io.zepusers.events.ZepEvent;
+import io.zepusers.localstack.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * How fast the read models rebuild. Starts a fresh stack, writes {@code events} events straight onto the topic
+ * (five per user: created, two updates, a session created and updated), waits until the live projection has
+ * applied them, then runs a rebuild through the API and reports its rate. Run with
+ * {@code bench/rebuild [events=1000000]}.
+ */
+public final class RebuildBench {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  public static void main(String[] args) throws Exception {
+    long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    LocalStack.Config config =
+        LocalStack.Config.defaults()
+            .dataDir(Files.createTempDirectory("zep-rebuild-bench"))
+            .clean(true)
+            .gatewayPort(0)
+            .kafkaPort(0)
+            .postgresPort(0)
+            .childJvmOptions(List.of("-Xmx1g", "-Daxoniq.update-checker.disabled=true"));
+    try (LocalStack.Running stack = LocalStack.start(config)) {
+      long t0 = System.nanoTime();
+      produce(stack, events);
+      System.out.printf("wrote %d events to %s in %.1f s%n", events, stack.topic(), (System.nanoTime() - t0) / 1e9);
+
+      t0 = System.nanoTime();
+      String gateway = stack.gatewayUrl();
+      // a read without token waits until the live projection reached the topic's end (bounded by 5 s a try)
+      while (HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user?limit=1")).build(), HttpResponse.BodyHandlers.ofString())
+              .statusCode() != 200) {
+        System.out.println("live projection still catching up ...");
+      }
+      double liveSeconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("live projection caught up %.1f s after the last write (it ran while they were written)%n", liveSeconds);
+
+      HttpResponse<String> started =
+          HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (started.statusCode() != 202) {
+        throw new IllegalStateException("rebuild did not start: " + started.statusCode() + " " + started.body());
+      }
+      String status;
+      do {
+        Thread.sleep(2000);
+        status = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        System.out.println(status);
+      } while (status.contains("\"state\":\"building\"") || status.contains("\"state\":\"preparing\"") || status.contains("\"state\":\"switching\""));
+      Matcher done = Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
+      if (!status.contains("\"state\":\"done\"") || !done.find()) {
+        throw new IllegalStateException("rebuild failed: " + status);
+      }
+      System.out.printf("%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+    }
+  }
+
+  private static void produce(LocalStack.Running stack, long events) throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      Instant t = Instant.parse("2024-01-01T00:00:00Z");
+      long users = events / 5;
+      for (long u = 1; u <= users; u++) {
+        String userId = "bench-user-" + u;
+        UUID uuid = UUID.randomUUID();
+        String sessionId = userId + "-s";
+        UUID sessionUuid = UUID.randomUUID();
+        Map<String, Object> metadata = Map.of("plan", Map.of("tier", "pro", "seats", 3), "n", u);
+        send(producer, stack, userId, 0, new UserCreated(userId, uuid, u, userId + "@example.com", "First", "Last", metadata, t));
+        send(producer, stack, userId, 1, new UserUpdated(userId, uuid, userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(1)));
+        send(producer, stack, userId, 2, new UserUpdated(userId, uuid, "new-" + userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(2)));
+        send(producer, stack, sessionId, 0, new SessionCreated(sessionId, sessionUuid, u, userId, Map.of("channel", "web"), t.plusSeconds(3)));
+        send(producer, stack, sessionId, 1, new SessionUpdated(sessionId, sessionUuid, userId, Map.of("channel", "app"), t.plusSeconds(4)));
+      }
+      producer.flush();
+    }
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, LocalStack.Running stack, String aggregate, long seq, ZepEvent event) {
+    producer.send(CloudEventsKafka.toRecord(stack.topic(), new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), aggregate, seq, event)));
+  }
+}
