@@ -12,10 +12,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Header;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -191,10 +193,12 @@ public class ProjectionConsumer implements SmartLifecycle {
   /** Applies a poll and stores the positions after it; returns them (next offset per partition). */
   private Map<Integer, Long> applyBatch(ConsumerRecords<String, byte[]> records) {
     Map<Integer, Long> next = new HashMap<>();
+    List<PublishedEvent> events = new ArrayList<>(records.count());
     for (ConsumerRecord<String, byte[]> record : records) {
-      applyOrDeadLetter(record);
+      decodeOrDeadLetter(record).ifPresent(events::add);
       next.put(record.partition(), record.offset() + 1);
     }
+    applier.apply(events);
     next.forEach((partition, offset) -> store.savePosition(new TopicPartition(settings.topic(), partition), offset));
     return next;
   }
@@ -204,7 +208,7 @@ public class ProjectionConsumer implements SmartLifecycle {
     try {
       transactions.executeWithoutResult(
           tx -> {
-            applyOrDeadLetter(record);
+            decodeOrDeadLetter(record).ifPresent(event -> applier.apply(List.of(event)));
             store.savePosition(partition, record.offset() + 1);
           });
     } catch (RuntimeException e) {
@@ -214,15 +218,13 @@ public class ProjectionConsumer implements SmartLifecycle {
     applied.advance(Map.of(record.partition(), record.offset() + 1));
   }
 
-  private void applyOrDeadLetter(ConsumerRecord<String, byte[]> record) {
-    PublishedEvent event;
+  private Optional<PublishedEvent> decodeOrDeadLetter(ConsumerRecord<String, byte[]> record) {
     try {
-      event = CloudEventsKafka.fromRecord(record);
+      return Optional.of(CloudEventsKafka.fromRecord(record));
     } catch (UndecodableRecordException e) {
       deadLetters.send(record, "cannot decode: " + e.getMessage());
-      return;
+      return Optional.empty();
     }
-    applier.apply(event);
   }
 
   /** Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions. */

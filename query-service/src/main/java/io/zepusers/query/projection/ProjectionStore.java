@@ -1,7 +1,6 @@
 package io.zepusers.query.projection;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,23 +16,6 @@ public class ProjectionStore {
   ProjectionStore(JdbcTemplate jdbc, ConsumerSettings settings) {
     this.jdbc = jdbc;
     this.topic = settings.topic();
-  }
-
-  /**
-   * Records that {@code sequence} of {@code aggregateId} is being applied.
-   *
-   * @return false when it was applied before (a redelivery), so it must change nothing
-   */
-  boolean claim(String aggregateId, long sequence) {
-    List<Integer> claimed =
-        jdbc.queryForList(
-            "INSERT INTO applied_sequences (aggregate_id, last_sequence) VALUES (?, ?) "
-                + "ON CONFLICT (aggregate_id) DO UPDATE SET last_sequence = EXCLUDED.last_sequence "
-                + "WHERE applied_sequences.last_sequence < EXCLUDED.last_sequence RETURNING 1",
-            Integer.class,
-            aggregateId,
-            sequence);
-    return !claimed.isEmpty();
   }
 
   public void savePosition(TopicPartition partition, long nextOffset) {

@@ -8,6 +8,8 @@ import io.zepusers.query.projection.ProjectionConsumer;
 import io.zepusers.query.projection.ProjectionStore;
 import java.time.Duration;
 import java.time.Instant;
+import io.zepusers.events.PublishedEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +107,7 @@ public class ReadModelRebuild {
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -145,14 +147,16 @@ public class ReadModelRebuild {
           tx -> {
             jdbc.execute("SET LOCAL search_path TO rebuild");
             Map<Integer, Long> next = new HashMap<>();
+            List<PublishedEvent> events = new ArrayList<>(records.count());
             for (ConsumerRecord<String, byte[]> record : records) {
               try {
-                applier.apply(CloudEventsKafka.fromRecord(record));
+                events.add(CloudEventsKafka.fromRecord(record));
               } catch (UndecodableRecordException e) {
                 // already on the dead-letter topic from when it was first consumed
               }
               next.put(record.partition(), record.offset() + 1);
             }
+            applier.apply(events);
             next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
           });
       status = status.progressed(records.count(), Instant.now());
