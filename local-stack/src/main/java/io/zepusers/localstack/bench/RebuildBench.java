@@ -66,12 +66,28 @@ public final class RebuildBench {
       if (started.statusCode() != 202) {
         throw new IllegalStateException("rebuild did not start: " + started.statusCode() + " " + started.body());
       }
+      // the API keeps answering from the current read models while the rebuild runs: read all along
       String status;
+      long reads = 0;
+      long failedReads = 0;
+      long slowestRead = 0;
+      long nextStatus = 0;
       do {
-        Thread.sleep(2000);
+        long r0 = System.nanoTime();
+        String userId = "bench-user-" + (1 + (reads * 7919) % Math.max(1, events / 5));
+        int code = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/" + userId)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        slowestRead = Math.max(slowestRead, System.nanoTime() - r0);
+        reads++;
+        failedReads += code == 200 ? 0 : 1;
         status = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        System.out.println(status);
+        if (System.nanoTime() > nextStatus) {
+          System.out.println(status);
+          nextStatus = System.nanoTime() + 2_000_000_000L;
+        }
+        Thread.sleep(20);
       } while (status.contains("\"state\":\"building\"") || status.contains("\"state\":\"preparing\"") || status.contains("\"state\":\"switching\""));
+      System.out.println(status);
+      System.out.printf("reads during the rebuild: %d, not 200: %d, slowest %.0f ms%n", reads, failedReads, slowestRead / 1e6);
       Matcher done = Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
       if (!status.contains("\"state\":\"done\"") || !done.find()) {
         throw new IllegalStateException("rebuild failed: " + status);

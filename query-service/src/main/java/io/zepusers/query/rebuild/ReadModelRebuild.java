@@ -103,26 +103,50 @@ public class ReadModelRebuild {
 
   private void run() {
     prepareTables();
-    Map<String, Object> consumerConfig =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(settings.topic()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    List<TopicPartition> partitions;
+    Map<TopicPartition, Long> targets;
+    try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
+      partitions = consumer.partitionsFor(settings.topic()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-      Map<TopicPartition, Long> targets = consumer.endOffsets(partitions);
+      targets = consumer.endOffsets(partitions);
       long total = partitions.stream().mapToLong(p -> targets.get(p) - begin.get(p)).sum();
       status = status.building(total);
       log.info("rebuild: reading {} events from {} partitions of {}", total, partitions.size(), settings.topic());
+    }
+    // Partitions are independent (a user's events, its sessions' and its audit trail share one), so each is rebuilt
+    // by its own worker: reading, decoding and writing overlap instead of taking turns.
+    Map<TopicPartition, Long> reached = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(Math.min(partitions.size(), 4));
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        done.add(
+            workers.submit(
+                () -> {
+                  try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
+                    consumer.assign(List.of(partition));
+                    consumer.seekToBeginning(List.of(partition));
+                    consumeUntil(consumer, () -> consumer.position(partition) >= targets.get(partition));
+                    reached.put(partition, consumer.position(partition));
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> worker : done) {
+        worker.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("rebuilding a partition failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      workers.shutdownNow();
+    }
 
-      consumeUntil(consumer, () -> reached(consumer, targets));
-      status = status.switching();
+    status = status.switching();
+    try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
+      consumer.assign(partitions);
+      reached.forEach(consumer::seek);
       live.whilePaused(
           () -> {
             Map<TopicPartition, Long> livePositions = new HashMap<>();
@@ -136,6 +160,18 @@ public class ReadModelRebuild {
     log.info("rebuild: done, {} events in {} s", status.eventsDone(), status.seconds());
   }
 
+  private KafkaConsumer<String, byte[]> newConsumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
   private void consumeUntil(KafkaConsumer<String, byte[]> consumer, BooleanSupplier done) {
     long nextLog = System.nanoTime() + LOG_EVERY_NANOS;
     while (!done.getAsBoolean()) {
@@ -146,6 +182,8 @@ public class ReadModelRebuild {
       transactions.executeWithoutResult(
           tx -> {
             jdbc.execute("SET LOCAL search_path TO rebuild");
+            // the copies are thrown away if anything fails before the swap, so their commits need not wait for disk
+            jdbc.execute("SET LOCAL synchronous_commit TO off");
             Map<Integer, Long> next = new HashMap<>();
             List<PublishedEvent> events = new ArrayList<>(records.count());
             for (ConsumerRecord<String, byte[]> record : records) {
@@ -159,12 +197,16 @@ public class ReadModelRebuild {
             applier.apply(events);
             next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
           });
-      status = status.progressed(records.count(), Instant.now());
+      progressed(records.count());
       if (System.nanoTime() - nextLog > 0) {
         log.info("rebuild: {}", status.summary());
         nextLog = System.nanoTime() + LOG_EVERY_NANOS;
       }
     }
+  }
+
+  private synchronized void progressed(int events) {
+    status = status.progressed(events, Instant.now());
   }
 
   private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {
