@@ -10,6 +10,7 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY events/pom.xml events/
 COPY http-api/pom.xml http-api/
+COPY service-web/pom.xml service-web/
 COPY test-infra/pom.xml test-infra/
 COPY command-service/pom.xml command-service/
 COPY query-service/pom.xml query-service/

@@ -2,16 +2,13 @@ package io.zepusers.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zepusers.testinfra.ApiKeys;
 import io.zepusers.testinfra.TestInfra;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,7 +41,7 @@ class AuthIT {
     HttpResponse<String> none = post("/api/v1/user", body, null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.body()).isEqualTo("unauthorized\n");
-    assertThat(post("/api/v1/user", body, token("wrong-secret", "{\"sub\":\"x\"}")).statusCode()).isEqualTo(401);
+    assertThat(post("/api/v1/user", body, ApiKeys.sign("wrong-secret", "{\"sub\":\"x\"}")).statusCode()).isEqualTo(401);
     assertThat(http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
         .isEqualTo(200);
   }
@@ -52,7 +49,7 @@ class AuthIT {
   @Test
   void theCallerIsRecordedOnTheEvents() throws Exception {
     String userId = "keyed-" + UUID.randomUUID();
-    HttpResponse<String> created = post("/api/v1/user", "{\"user_id\":\"" + userId + "\"}", token(SECRET, "{\"sub\":\"ops@example.com\"}"));
+    HttpResponse<String> created = post("/api/v1/user", "{\"user_id\":\"" + userId + "\"}", ApiKeys.sign(SECRET, "{\"sub\":\"ops@example.com\"}"));
     assertThat(created.statusCode()).isEqualTo(201);
     Object actor = eventStore.readEvents(userId).asStream().findFirst().orElseThrow().getMetaData().get("zep.actor");
     assertThat(actor).isEqualTo("ops@example.com");
@@ -60,10 +57,10 @@ class AuthIT {
 
   @Test
   void administrativeCallsNeedTheAdminClaim() throws Exception {
-    HttpResponse<String> plain = post("/api/v1/admin/republish", "", token(SECRET, "{\"sub\":\"dev\"}"));
+    HttpResponse<String> plain = post("/api/v1/admin/republish", "", ApiKeys.sign(SECRET, "{\"sub\":\"dev\"}"));
     assertThat(plain.statusCode()).isEqualTo(403);
     assertThat(plain.body()).startsWith("forbidden:");
-    assertThat(post("/api/v1/admin/republish", "", token(SECRET, "{\"sub\":\"root\",\"admin\":true}")).statusCode()).isEqualTo(202);
+    assertThat(post("/api/v1/admin/republish", "", ApiKeys.sign(SECRET, "{\"sub\":\"root\",\"admin\":true}")).statusCode()).isEqualTo(202);
   }
 
   private HttpResponse<String> post(String path, String body, String token) throws Exception {
@@ -77,14 +74,5 @@ class AuthIT {
 
   private String base() {
     return "http://127.0.0.1:" + port;
-  }
-
-  static String token(String secret, String claims) throws Exception {
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    String payload = b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return head + "." + payload + "." + b64.encodeToString(mac.doFinal((head + "." + payload).getBytes(StandardCharsets.US_ASCII)));
   }
 }

@@ -1,4 +1,4 @@
-package io.zepusers.command.web;
+package io.zepusers.web;
 
 import java.io.IOException;
 import java.io.Writer;

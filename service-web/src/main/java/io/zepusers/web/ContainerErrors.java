@@ -1,4 +1,4 @@
-package io.zepusers.query.web;
+package io.zepusers.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,14 +13,18 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 
 /**
  * Errors raised outside the controllers (by the servlet container) are one line of text/plain too, and ids may
  * contain an encoded slash ({@code /api/v1/user/a%2Fb} is the user {@code a/b}): Tomcat passes it through and Spring
  * decodes each path segment.
  */
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @RestController
-class ContainerErrors implements ErrorController {
+public class ContainerErrors implements ErrorController {
 
   @RequestMapping("/error")
   ResponseEntity<String> error(HttpServletRequest request) {

@@ -1,4 +1,4 @@
-package io.zepusers.api.auth;
+package io.zepusers.web.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package io.zepusers.api.auth;
+package io.zepusers.web.auth;
 
-import io.zepusers.api.auth.JwtVerifier.Caller;
+import io.zepusers.web.auth.JwtVerifier.Caller;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,19 +1,19 @@
-package io.zepusers.command.web;
+package io.zepusers.web;
 
-import io.zepusers.api.auth.BearerAuthFilter;
-import io.zepusers.api.auth.JwtVerifier;
+import io.zepusers.web.auth.BearerAuthFilter;
+import io.zepusers.web.auth.JwtVerifier;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.core.Ordered;
 
 /** Zep's optional authentication: on when {@code zep.auth.secret} is set (the HS256 secret the API keys are signed with). */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration
 @ConditionalOnExpression("!'${zep.auth.secret:}'.isEmpty()")
-class AuthConfig {
+public class AuthConfig {
 
   @Bean
   FilterRegistrationBean<BearerAuthFilter> bearerAuth(@Value("${zep.auth.secret}") String secret) {

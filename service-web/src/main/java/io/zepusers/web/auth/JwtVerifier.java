@@ -1,8 +1,5 @@
-package io.zepusers.api.auth;
+package io.zepusers.web.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,6 +9,9 @@ import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Zep's API keys: JWTs signed HS256 with the server's secret. Verifies the signature (constant time), refuses any
@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class JwtVerifier {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
   private final byte[] secret;
@@ -38,7 +38,7 @@ public final class JwtVerifier {
     }
     try {
       JsonNode header = JSON.readTree(B64.decode(parts[0]));
-      if (!"HS256".equals(header.path("alg").asText())) {
+      if (!"HS256".equals(header.path("alg").asString())) {
         return Optional.empty();
       }
       Mac mac = Mac.getInstance("HmacSHA256");
@@ -56,15 +56,15 @@ public final class JwtVerifier {
         return Optional.empty();
       }
       return Optional.of(new Caller(name(claims, parts[2]), isAdmin(claims)));
-    } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+    } catch (JacksonException | IllegalArgumentException | GeneralSecurityException e) {
       return Optional.empty();
     }
   }
 
   /** {@code sub} when the token has one; otherwise a stable, non-secret name of the key itself. */
   private static String name(JsonNode claims, String signature) throws GeneralSecurityException {
-    if (claims.hasNonNull("sub") && !claims.path("sub").asText().isBlank()) {
-      return claims.path("sub").asText();
+    if (claims.hasNonNull("sub") && !claims.path("sub").asString().isBlank()) {
+      return claims.path("sub").asString();
     }
     byte[] digest = MessageDigest.getInstance("SHA-256").digest(signature.getBytes(StandardCharsets.US_ASCII));
     return "key:" + HexFormat.of().formatHex(digest, 0, 6);
@@ -77,12 +77,12 @@ public final class JwtVerifier {
     JsonNode roles = claims.path("roles");
     if (roles.isArray()) {
       for (JsonNode role : roles) {
-        if ("admin".equals(role.asText())) {
+        if ("admin".equals(role.asString())) {
           return true;
         }
       }
     }
-    return "admin".equals(claims.path("role").asText());
+    return "admin".equals(claims.path("role").asString());
   }
 
   /**
