@@ -234,6 +234,19 @@ class LocalStackIT {
         assertThat(apiDump()).isEqualTo(before);
     }
 
+    /** The command-line way to rebuild, through the gateway: the operator watches it finish, and no answer changes. */
+    @Test
+    @Order(5)
+    void rebuildingTheReadModelsFromTheShellChangesNoAnswer() throws Exception {
+        String before = apiDump();
+        Path log = stack.logsDir().resolve("rebuild-cli.log");
+        int exit = runLogged(repoRoot, log, List.of("admin/rebuild-read-models", stack.gatewayUrl()), null, 120);
+        String output = Files.readString(log);
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("\"state\":\"done\"").contains("\"events_total\"").contains("\"events_per_second\"");
+        assertThat(apiDump()).isEqualTo(before);
+    }
+
     /** Every user, every session, and each user's sessions and audit trail, as the API answers them. */
     private static String apiDump() throws Exception {
         StringBuilder dump = new StringBuilder();
@@ -248,7 +261,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void dataSurvivesARestartOnTheSameDataDirectory() throws Exception {
         assertThat(survivorUserId).as("set by the user scenario").isNotNull();
         stack.close();
