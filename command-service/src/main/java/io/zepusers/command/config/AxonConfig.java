@@ -7,7 +7,14 @@ import io.zepusers.events.EventJson;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.UUID;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -50,6 +57,23 @@ public class AxonConfig {
   @Bean
   public CorrelationDataProvider requestProvenance() {
     return new SimpleCorrelationDataProvider(Provenance.CORRELATION_ID, Provenance.ACTOR);
+  }
+
+  /**
+   * Axon's JDBC token store, as its auto-configuration builds it, but with a node id unique per instance: the
+   * default ({@code pid@host}) is shared by two instances in one JVM, and both would then believe they own the
+   * publisher's segment and publish every event twice.
+   */
+  @Bean
+  public TokenStore tokenStore(
+      ConnectionProvider connectionProvider, Serializer serializer, TokenStoreProperties properties) {
+    return JdbcTokenStore.builder()
+        .connectionProvider(connectionProvider)
+        .schema(TokenSchema.builder().build()) // the default names, as in V1__axon_event_store.sql
+        .serializer(serializer)
+        .claimTimeout(properties.getClaimTimeout())
+        .nodeId(ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID())
+        .build();
   }
 
   @Bean

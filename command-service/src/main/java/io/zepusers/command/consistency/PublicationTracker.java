@@ -16,11 +16,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class PublicationTracker {
 
+  private static final long REMOTE_CHECK_NANOS = Duration.ofMillis(20).toNanos();
+
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final PublisherPosition publisher;
+
+  PublicationTracker(PublisherPosition publisher) {
+    this.publisher = publisher;
+  }
 
   /** Call before sending the command whose message identifier is {@code traceId}. */
   public Pending start(String traceId) {
-    Pending p = new Pending();
+    Pending p = new Pending(publisher);
     pending.put(traceId, p);
     return p;
   }
@@ -48,9 +55,14 @@ public class PublicationTracker {
   /** The events of one command on their way to Kafka. */
   public static final class Pending {
 
+    private final PublisherPosition publisher;
     private final Set<String> outstanding = new HashSet<>();
     private final Set<String> early = new HashSet<>();
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
+
+    Pending(PublisherPosition publisher) {
+      this.publisher = publisher;
+    }
 
     synchronized void stored(String eventId) {
       if (!early.remove(eventId)) {
@@ -67,7 +79,9 @@ public class PublicationTracker {
     }
 
     /**
-     * Waits until every stored event is acknowledged.
+     * Waits until every stored event is acknowledged: reported by this instance's publisher, or, when another
+     * instance publishes, seen behind the publisher's stored token (then without partition offsets: the token is
+     * empty and readers fall back to the topic's end, which includes the events).
      *
      * @return the token, or null when {@code timeout} passed first
      */
@@ -78,7 +92,10 @@ public class PublicationTracker {
         if (left <= 0) {
           return null;
         }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
+        if (publisher != null && !publisher.publishesHere() && publisher.covers(outstanding)) {
+          return new ConsistencyToken(Map.of());
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, REMOTE_CHECK_NANOS));
       }
       return new ConsistencyToken(Map.copyOf(nextOffsets));
     }

@@ -79,7 +79,9 @@ public class CommandSender {
     public HttpHeaders headers() {
       HttpHeaders headers = new HttpHeaders();
       if (token != null) {
-        headers.set(ConsistencyToken.HEADER, token.toString());
+        if (!token.nextOffsets().isEmpty()) {
+          headers.set(ConsistencyToken.HEADER, token.toString());
+        }
       } else {
         headers.set(WARNING_HEADER, "stored, but not yet acknowledged by Kafka; reads may not show it yet");
       }

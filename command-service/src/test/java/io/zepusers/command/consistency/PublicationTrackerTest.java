@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class PublicationTrackerTest {
 
-  private final PublicationTracker tracker = new PublicationTracker();
+  private final PublicationTracker tracker = new PublicationTracker(null);
 
   @Test
   void theTokenNamesTheNextOffsetOfEveryPartitionTheCommandsEventsLandedOn() throws Exception {

@@ -1,0 +1,124 @@
+package io.zepusers.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.testinfra.TestInfra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two command-service instances sharing one event store and topic, as when scaled out: one of them holds the
+ * publisher; writes through either answer only once published, concurrent writes to one user through both are
+ * serialised by the event store (and retried), and every event reaches Kafka once.
+ */
+class TwoInstancesIT {
+
+  static final String TOPIC = TestInfra.uniqueName("two-instances");
+  static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+  static final List<String> urls = new ArrayList<>();
+  final HttpClient http = HttpClient.newHttpClient();
+  final JsonMapper json = JsonMapper.builder().build();
+
+  @BeforeAll
+  static void startTwo() {
+    String database = TestInfra.newDatabase("commands_two");
+    for (int i = 0; i < 2; i++) {
+      ConfigurableApplicationContext context =
+          new SpringApplicationBuilder(CommandServiceApplication.class)
+              .run(
+                  "--server.port=0",
+                  "--spring.datasource.url=" + database,
+                  "--zep.kafka.bootstrap-servers=" + TestInfra.kafkaBootstrapServers(),
+                  "--zep.kafka.topic=" + TOPIC,
+                  "--zep.consistency.publish-timeout=5s");
+      instances.add(context);
+      urls.add("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    instances.forEach(ConfigurableApplicationContext::close);
+  }
+
+  @Test
+  void writesThroughEitherInstanceAreStoredPublishedOnceAndAnsweredWithoutWaitingTheBound() throws Exception {
+    String userId = "scaled-" + UUID.randomUUID();
+    HttpResponse<String> created = send(urls.get(1), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("X-Consistency-Warning")).as("published, whichever instance publishes").isEmpty();
+
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Future<HttpResponse<String>>> updates = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String body = "{\"metadata\":{\"k" + i + "\":" + i + "}}";
+      String url = urls.get(i % 2);
+      updates.add(pool.submit(() -> send(url, "PATCH", "/api/v1/user/" + userId, body)));
+    }
+    for (Future<HttpResponse<String>> update : updates) {
+      HttpResponse<String> answer = update.get();
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("X-Consistency-Warning")).isEmpty();
+    }
+    pool.shutdown();
+
+    // no update was lost: the last state holds every key, each merged onto the one before
+    HttpResponse<String> last = send(urls.get(0), "PATCH", "/api/v1/user/" + userId, "{}");
+    Map<String, Object> metadata = json.readValue(json.readTree(last.body()).get("metadata").toString(), Map.class);
+    assertThat(metadata).hasSize(30);
+
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, TestInfra.uniqueName("two-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPIC));
+      Map<Long, Integer> perSequence = new HashMap<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (userId.equals(record.key())) {
+            perSequence.merge(CloudEventsKafka.fromRecord(record).sequence(), 1, Integer::sum);
+          }
+        }
+        return perSequence.size() == 32;
+      });
+      assertThat(perSequence.values()).as("each event published once").containsOnly(1);
+    }
+  }
+
+  private HttpResponse<String> send(String base, String method, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
