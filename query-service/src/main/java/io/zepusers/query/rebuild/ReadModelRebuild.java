@@ -79,18 +79,6 @@ public class ReadModelRebuild {
     return status;
   }
 
-  /** Rebuilds in the calling thread (the command-line way and tests); returns the final status. */
-  public RebuildStatus runNow() {
-    synchronized (this) {
-      if (status.running()) {
-        throw new IllegalStateException("a rebuild is already running");
-      }
-      status = RebuildStatus.started(Instant.now());
-    }
-    runQuietly();
-    return status;
-  }
-
   private void runQuietly() {
     try {
       run();
@@ -206,7 +194,7 @@ public class ReadModelRebuild {
   }
 
   private synchronized void progressed(int events) {
-    status = status.progressed(events, Instant.now());
+    status = status.progressed(events);
   }
 
   private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {

@@ -27,7 +27,7 @@ public record RebuildStatus(
     return new RebuildStatus("building", 0, total, startedAt, null, null);
   }
 
-  RebuildStatus progressed(long events, Instant now) {
+  RebuildStatus progressed(long events) {
     return new RebuildStatus(state, eventsDone + events, Math.max(eventsTotal, eventsDone + events), startedAt, null, null);
   }
 
