@@ -9,7 +9,6 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,7 +36,7 @@ public class ContainerErrors implements ErrorController {
           case PAYLOAD_TOO_LARGE -> "request body too large";
           default -> status.is5xxServerError() ? "internal error" : status.getReasonPhrase().toLowerCase();
         };
-    return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(message + "\n");
+    return PlainTextErrors.text(status, message);
   }
 
   @Bean

@@ -1,7 +1,7 @@
 package io.zepusers.command.user;
 
 import io.zepusers.api.UserView;
-import io.zepusers.command.web.BadRequestException;
+import io.zepusers.web.BadRequestException;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
 import org.springframework.http.HttpStatus;

@@ -5,58 +5,24 @@ import io.zepusers.command.session.SessionNotFoundException;
 import io.zepusers.command.session.UnknownUserException;
 import io.zepusers.command.user.UserAlreadyExistsException;
 import io.zepusers.command.user.UserNotFoundException;
+import io.zepusers.web.PlainTextErrors;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-/**
- * Errors as Zep clients expect them: one line of text/plain. 404 and 401 are mapped by status alone; anything else
- * is shown to the user as text, so it says what is wrong, naming the field.
- */
+/** The write side's own refusals, on top of the shared one-line errors. */
 @RestControllerAdvice
-public class ApiErrors {
-
-  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
-
-  @ExceptionHandler(BadRequestException.class)
-  ResponseEntity<String> badRequest(BadRequestException e) {
-    return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
-  }
+public class ApiErrors extends PlainTextErrors {
 
   @ExceptionHandler({UserAlreadyExistsException.class, SessionAlreadyExistsException.class, UnknownUserException.class})
   ResponseEntity<String> rejected(RuntimeException e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
 
-  @ExceptionHandler({
-    UserNotFoundException.class,
-    SessionNotFoundException.class,
-    AggregateNotFoundException.class,
-    NoResourceFoundException.class
-  })
-  ResponseEntity<String> notFound(Exception e) {
+  @ExceptionHandler({UserNotFoundException.class, SessionNotFoundException.class, AggregateNotFoundException.class})
+  ResponseEntity<String> missing(RuntimeException e) {
     return text(HttpStatus.NOT_FOUND, "not found");
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<String> methodNotAllowed(HttpRequestMethodNotSupportedException e) {
-    return text(HttpStatus.METHOD_NOT_ALLOWED, "method not allowed: " + e.getMethod());
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<String> unexpected(Exception e) {
-    log.error("request failed", e);
-    return text(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
-  }
-
-  static ResponseEntity<String> text(HttpStatus status, String message) {
-    return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(message + "\n");
   }
 }

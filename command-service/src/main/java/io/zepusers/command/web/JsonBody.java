@@ -1,5 +1,6 @@
 package io.zepusers.command.web;
 
+import io.zepusers.web.BadRequestException;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;

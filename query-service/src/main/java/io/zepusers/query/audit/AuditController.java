@@ -1,6 +1,6 @@
 package io.zepusers.query.audit;
 
-import io.zepusers.query.web.ApiErrors.NotFoundException;
+import io.zepusers.web.NotFoundException;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -1,6 +1,6 @@
 package io.zepusers.query.consistency;
 
-import io.zepusers.query.web.BadRequestException;
+import io.zepusers.web.BadRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;

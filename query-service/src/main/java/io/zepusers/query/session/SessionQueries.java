@@ -2,6 +2,7 @@ package io.zepusers.query.session;
 
 import io.zepusers.api.SessionView;
 import io.zepusers.query.json.MetadataJson;
+import io.zepusers.query.web.KeysetPages;
 import io.zepusers.query.web.Paging;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,14 +19,15 @@ import org.springframework.transaction.annotation.Transactional;
 class SessionQueries {
 
   private static final String COLUMNS = "uuid, id, created_at, updated_at, session_id, metadata::text, user_id";
-  private static final int STREAM_FETCH_SIZE = 500;
 
   private final JdbcTemplate jdbc;
+  private final KeysetPages pages;
   private final MetadataJson metadataJson;
 
-  SessionQueries(JdbcTemplate jdbc, MetadataJson metadataJson) {
+  SessionQueries(JdbcTemplate jdbc, MetadataJson metadataJson, KeysetPages pages) {
     this.jdbc = jdbc;
     this.metadataJson = metadataJson;
+    this.pages = pages;
   }
 
   Optional<SessionView> find(String sessionId) {
@@ -37,17 +39,10 @@ class SessionQueries {
     return jdbc.query("SELECT " + COLUMNS + " FROM sessions WHERE user_id = ? ORDER BY id", this::toView, userId);
   }
 
-  /** Keyset page in id order through a server-side cursor (see UserQueries#forEach). */
+  /** The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor. */
   @Transactional(readOnly = true)
   public void forEach(Paging paging, Consumer<SessionView> sink) {
-    JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
-    streaming.setFetchSize(STREAM_FETCH_SIZE);
-    String sql = "SELECT " + COLUMNS + " FROM sessions WHERE id > ? ORDER BY id";
-    if (paging.unlimited()) {
-      streaming.query(sql, rs -> { sink.accept(toView(rs, 0)); }, paging.cursor());
-    } else {
-      streaming.query(sql + " LIMIT ?", rs -> { sink.accept(toView(rs, 0)); }, paging.cursor(), paging.limit());
-    }
+    pages.forEach("SELECT " + COLUMNS + " FROM sessions", paging, this::toView, sink);
   }
 
   private SessionView toView(ResultSet rs, int row) throws SQLException {

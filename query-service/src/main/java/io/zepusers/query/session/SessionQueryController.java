@@ -3,7 +3,7 @@ package io.zepusers.query.session;
 import io.zepusers.api.SessionView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
-import io.zepusers.query.web.ApiErrors.NotFoundException;
+import io.zepusers.web.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
 import java.util.List;

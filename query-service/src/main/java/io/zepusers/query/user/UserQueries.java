@@ -2,6 +2,7 @@ package io.zepusers.query.user;
 
 import io.zepusers.api.UserView;
 import io.zepusers.query.json.MetadataJson;
+import io.zepusers.query.web.KeysetPages;
 import io.zepusers.query.web.Paging;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -19,36 +19,26 @@ import org.springframework.transaction.annotation.Transactional;
 class UserQueries {
 
   private static final String COLUMNS = "uuid, id, created_at, updated_at, user_id, email, first_name, last_name, metadata::text";
-  private static final int STREAM_FETCH_SIZE = 500;
 
   private final JdbcTemplate jdbc;
+  private final KeysetPages pages;
   private final MetadataJson metadataJson;
-  private final RowMapper<UserView> rowMapper = this::toView;
 
-  UserQueries(JdbcTemplate jdbc, MetadataJson metadataJson) {
+  UserQueries(JdbcTemplate jdbc, MetadataJson metadataJson, KeysetPages pages) {
     this.jdbc = jdbc;
     this.metadataJson = metadataJson;
+    this.pages = pages;
   }
 
   Optional<UserView> find(String userId) {
-    List<UserView> found = jdbc.query("SELECT " + COLUMNS + " FROM users WHERE user_id = ?", rowMapper, userId);
+    List<UserView> found = jdbc.query("SELECT " + COLUMNS + " FROM users WHERE user_id = ?", this::toView, userId);
     return found.stream().findFirst();
   }
 
-  /**
-   * Calls {@code sink} for each user of the page in id order, reading through a server-side cursor, so that an
-   * unlimited list is streamed and never held in memory. The transaction is what lets PostgreSQL use a cursor.
-   */
+  /** The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor. */
   @Transactional(readOnly = true)
   public void forEach(Paging paging, Consumer<UserView> sink) {
-    JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
-    streaming.setFetchSize(STREAM_FETCH_SIZE);
-    String sql = "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id";
-    if (paging.unlimited()) {
-      streaming.query(sql, rs -> { sink.accept(toView(rs, 0)); }, paging.cursor());
-    } else {
-      streaming.query(sql + " LIMIT ?", rs -> { sink.accept(toView(rs, 0)); }, paging.cursor(), paging.limit());
-    }
+    pages.forEach("SELECT " + COLUMNS + " FROM users", paging, this::toView, sink);
   }
 
   private UserView toView(ResultSet rs, int row) throws SQLException {

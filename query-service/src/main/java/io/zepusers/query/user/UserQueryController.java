@@ -4,7 +4,7 @@ import io.zepusers.api.UserView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
 import java.util.Optional;
-import io.zepusers.query.web.ApiErrors.NotFoundException;
+import io.zepusers.web.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
 import org.springframework.http.ResponseEntity;

@@ -1,5 +1,6 @@
 package io.zepusers.query.web;
 
+import io.zepusers.web.BadRequestException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package io.zepusers.command.web;
+package io.zepusers.web;
 
 /** Something the caller sent is wrong; the message names the field and becomes {@code bad request: <message>}. */
 public class BadRequestException extends RuntimeException {
