@@ -261,6 +261,118 @@ class CommandServiceIT {
     assertThat(raw).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: text/plain").doesNotContain("<html");
   }
 
+  /** Zep reads the body as JSON whatever the Content-Type says; {@code curl -d} sends a form type. */
+  @Test
+  void bodiesAreJsonWhateverTheirContentType() throws Exception {
+    String userId = "form-" + UUID.randomUUID();
+    HttpResponse<String> created =
+        sendTyped("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}", "application/x-www-form-urlencoded");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> updated =
+        sendTyped("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Form\"}", "application/x-www-form-urlencoded");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(json.readTree(updated.body()).get("first_name").asString()).isEqualTo("Form");
+    HttpResponse<String> garbage = sendTyped("PATCH", "/api/v1/user/" + userId, "{\"last_name\":\"G\"}", "garbage");
+    assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(200);
+    HttpResponse<String> session =
+        sendTyped("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}", "text/plain");
+    assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+  }
+
+  /** What the API accepts, the event store, Kafka and the read side can hold; everything else is a one-line 400. */
+  @Test
+  void limitsAreCheckedAtTheEdge() throws Exception {
+    String longest = "i".repeat(999) + "\u00e9"; // 1,000 characters, 1,001 bytes
+    String longestPath = "i".repeat(999) + "%C3%A9";
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + longest + "\"}").statusCode()).isEqualTo(201);
+    assertThat(send("PATCH", "/api/v1/user/" + longestPath, "{\"email\":\"l@x.io\"}").statusCode()).isEqualTo(200);
+    String longestSession = "s".repeat(999) + "\u00e9";
+    assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"" + longestSession + "\",\"user_id\":\"" + longest + "\"}").statusCode())
+        .isEqualTo(201);
+    assertThat(send("DELETE", "/api/v1/user/" + longestPath, null).statusCode()).isEqualTo(200);
+
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"" + "i".repeat(1001) + "\"}"),
+        "bad request: user_id is too long: at most 1000 characters, got 1001\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"" + "\u00e9".repeat(1000) + "x\"}"),
+        "bad request: user_id is too long: at most 1000 characters, got 1001\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"" + "\ud83d\ude00".repeat(600) + "\"}"),
+        "bad request: user_id is too long: at most 2000 bytes in UTF-8, got 2400\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"a\\u0000b\"}"),
+        "bad request: user_id cannot contain control characters (found U+0000)\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"a\\\\b\"}"), "bad request: user_id cannot contain a backslash\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"..\"}"), "bad request: user_id cannot be \".\" or \"..\"\n");
+    assertBadRequest(send("POST", "/api/v1/sessions", "{\"session_id\":\"s\\ud800\"}"),
+        "bad request: session_id cannot contain an unpaired UTF-16 surrogate (U+D800)\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"email\":\"" + "e".repeat(1001) + "\"}"),
+        "bad request: email is too long: at most 1000 characters, got 1001\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"first_name\":\"a\\u0000\"}"),
+        "bad request: first_name cannot contain the NUL character (\\u0000)\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":{\"a\":\"\\u0000\"}}"),
+        "bad request: metadata.a cannot contain the NUL character (\\u0000)\n");
+    HttpResponse<String> surrogateKey = send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":{\"k\":{\"\\udc00\":1}}}");
+    assertThat(surrogateKey.statusCode()).isEqualTo(400);
+    assertThat(surrogateKey.body()).startsWith("bad request: invalid JSON: Unexpected low surrogate").hasLineCount(1);
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":{\"a\":\"\\ud800\"}}"),
+        "bad request: metadata.a cannot contain an unpaired UTF-16 surrogate (U+D800)\n");
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":{\"n\":1e999999999}}"),
+        "bad request: metadata.n is a number out of range: at most 1000 digits before and after the decimal point\n");
+    HttpResponse<String> tooDeep = send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":" + nested(33) + "}");
+    assertThat(tooDeep.statusCode()).isEqualTo(400);
+    assertThat(tooDeep.body()).startsWith("bad request: metadata.a.a.a").endsWith(" is nested too deeply: at most 32 levels of objects and arrays\n");
+    HttpResponse<String> deep = send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":" + nested(10_000) + "}");
+    assertThat(deep.statusCode()).isEqualTo(400);
+    assertThat(deep.body()).startsWith("bad request: invalid JSON").hasLineCount(1);
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"u\",\"metadata\":" + nested(32) + "}").statusCode()).isEqualTo(201);
+
+    String big = "x".repeat(200 * 1024);
+    String grower = "grower-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + grower + "\",\"metadata\":{\"a\":\"" + big + "\"}}").statusCode()).isEqualTo(201);
+    HttpResponse<String> grown = send("PATCH", "/api/v1/user/" + grower, "{\"metadata\":{\"b\":\"" + big + "\"}}");
+    assertThat(grown.statusCode()).isEqualTo(400);
+    assertThat(grown.body()).startsWith("bad request: metadata is too large after the merge: at most 262144 bytes as JSON, got ");
+    HttpResponse<String> huge = send("POST", "/api/v1/sessions", "{\"session_id\":\"huge\",\"metadata\":{\"a\":\"" + "x".repeat(1024 * 1024) + "\"}}");
+    assertThat(huge.body()).startsWith("bad request: metadata is too large: at most 262144 bytes as JSON, got ");
+
+    // an id that could never have been created names nothing; the database is not even asked
+    assertThat(send("PATCH", "/api/v1/user/a%01b", "{}").statusCode()).isEqualTo(404);
+    assertThat(send("PATCH", "/api/v1/user/a%00b", "{}")) // the container refuses an encoded NUL itself
+        .satisfies(r -> assertBadRequest(r, "bad request: malformed request\n"));
+    assertThat(send("DELETE", "/api/v1/sessions/" + "s".repeat(1001) + "/memory", null).statusCode()).isEqualTo(404);
+  }
+
+  /** One event Kafka will never take (stored before the limits existed) is passed over, never retried forever. */
+  @Test
+  void anEventKafkaRefusesDoesNotStopPublishing() throws Exception {
+    String giant = "giant-" + UUID.randomUUID();
+    eventStore.publish(
+        new org.axonframework.eventhandling.GenericDomainEventMessage<>(
+            "UserAggregate", giant, 0,
+            new UserCreated(giant, UUID.randomUUID(), 999_999_999L, null, null, null,
+                Map.of("blob", "x".repeat(2 * 1024 * 1024)), java.time.Instant.parse("2024-01-01T00:00:00Z"))));
+    String next = "after-giant-" + UUID.randomUUID();
+    HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + next + "\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("X-Consistency-Warning")).isEmpty();
+    assertThat(created.headers().firstValue("X-Consistency-Token")).isPresent();
+    awaitPublished(next, 1);
+    assertThat(jdbc.queryForObject("SELECT reason FROM unpublishable_events WHERE aggregate_id = ?", String.class, giant))
+        .contains("RecordTooLargeException");
+    assertThat(recordsOf(giant)).isEmpty();
+  }
+
+  private static String nested(int depth) {
+    return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+  }
+
+  private HttpResponse<String> sendTyped(String method, String path, String body, String contentType) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", contentType)
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   private String rawRequest(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -52,6 +52,14 @@ public class PublicationTracker {
     }
   }
 
+  /** Kafka refused an event for good; the command waiting for it stops waiting for it. */
+  public void settled(String traceId, String eventId) {
+    Pending p = pending.get(traceId);
+    if (p != null) {
+      p.settled(eventId);
+    }
+  }
+
   /** The events of one command on their way to Kafka. */
   public static final class Pending {
 
@@ -71,10 +79,14 @@ public class PublicationTracker {
     }
 
     synchronized void published(String eventId, int partition, long offset) {
+      nextOffsets.merge(partition, offset + 1, Math::max);
+      settled(eventId);
+    }
+
+    synchronized void settled(String eventId) {
       if (!outstanding.remove(eventId)) {
         early.add(eventId); // acknowledged before we heard it was stored; cannot happen after commit, kept safe
       }
-      nextOffsets.merge(partition, offset + 1, Math::max);
       notifyAll();
     }
 

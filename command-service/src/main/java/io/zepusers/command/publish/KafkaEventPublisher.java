@@ -38,11 +38,17 @@ class KafkaEventPublisher {
   private final Producer<String, byte[]> producer;
   private final KafkaSettings settings;
   private final PublicationTracker tracker;
+  private final UnpublishableEvents unpublishable;
 
-  KafkaEventPublisher(Producer<String, byte[]> producer, KafkaSettings settings, PublicationTracker tracker) {
+  KafkaEventPublisher(
+      Producer<String, byte[]> producer,
+      KafkaSettings settings,
+      PublicationTracker tracker,
+      UnpublishableEvents unpublishable) {
     this.producer = producer;
     this.settings = settings;
     this.tracker = tracker;
+    this.unpublishable = unpublishable;
   }
 
   @EventHandler
@@ -58,7 +64,7 @@ class KafkaEventPublisher {
             text(message.getMetaData().get(Provenance.ACTOR)));
     Object traceId = message.getMetaData().get("traceId");
     Future<RecordMetadata> ack = producer.send(CloudEventsKafka.toRecord(settings.topic(), published));
-    pendingAcks().add(new PendingAck(traceId == null ? null : traceId.toString(), message.getIdentifier(), ack));
+    pendingAcks().add(new PendingAck(traceId == null ? null : traceId.toString(), published, ack));
   }
 
   private static String text(Object value) {
@@ -76,13 +82,28 @@ class KafkaEventPublisher {
         });
   }
 
+  /**
+   * Waits for every record of the batch. A record Kafka refuses for good (too large for the topic) is recorded as
+   * unpublishable and passed over, so that it cannot stop publishing for everyone; any other failure (the broker is
+   * away, a timeout) fails the batch, which is retried with backoff until Kafka takes it.
+   */
   private void awaitAll(List<PendingAck> acks) {
     long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
     try {
       for (PendingAck pending : acks) {
-        RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (pending.traceId() != null) {
-          tracker.published(pending.traceId(), pending.eventId(), landed.partition(), landed.offset());
+        try {
+          RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (pending.traceId() != null) {
+            tracker.published(pending.traceId(), pending.event().id(), landed.partition(), landed.offset());
+          }
+        } catch (ExecutionException e) {
+          if (!UnpublishableEvents.refusedForGood(e.getCause())) {
+            throw e;
+          }
+          unpublishable.record(pending.event(), e.getCause());
+          if (pending.traceId() != null) {
+            tracker.settled(pending.traceId(), pending.event().id());
+          }
         }
       }
     } catch (ExecutionException e) {
@@ -95,7 +116,7 @@ class KafkaEventPublisher {
     }
   }
 
-  private record PendingAck(String traceId, String eventId, Future<RecordMetadata> ack) {}
+  private record PendingAck(String traceId, PublishedEvent event, Future<RecordMetadata> ack) {}
 
   static final class KafkaPublishException extends RuntimeException {
     KafkaPublishException(String message, Throwable cause) {

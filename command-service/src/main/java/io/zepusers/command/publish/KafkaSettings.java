@@ -2,6 +2,7 @@ package io.zepusers.command.publish;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where events are published.
@@ -11,7 +12,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param partitions partitions of the topic when this service creates it
  * @param replicationFactor replication of the topic when this service creates it
  * @param ackTimeout how long a publishing batch waits for the broker's acknowledgement before it is retried
+ * @param maxRecordBytes the largest record the producer sends, and the least {@code max.message.bytes} the topic
+ *     gets: the API's limits keep every event well below it (default 1 MiB, Kafka's own default)
  */
 @ConfigurationProperties("zep.kafka")
 public record KafkaSettings(
-    String bootstrapServers, String topic, int partitions, short replicationFactor, Duration ackTimeout) {}
+    String bootstrapServers,
+    String topic,
+    int partitions,
+    short replicationFactor,
+    Duration ackTimeout,
+    @DefaultValue("1048576") int maxRecordBytes) {}

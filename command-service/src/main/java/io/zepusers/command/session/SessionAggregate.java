@@ -51,6 +51,7 @@ public class SessionAggregate {
     if (command.userId() != null && !directory.lockExistingUser(command.userId())) {
       throw new UnknownUserException(command.userId());
     }
+    Metadata.requireStorableSize(command.metadata(), false);
     apply(
         new SessionCreated(
             command.sessionId(),
@@ -71,6 +72,7 @@ public class SessionAggregate {
       patch.remove("system"); // only privileged callers may set it (Zep); callers of this API are not
       if (!patch.isEmpty()) {
         merged = Metadata.merge(metadata, patch);
+        Metadata.requireStorableSize(merged, true);
       }
     }
     apply(new SessionUpdated(sessionId, uuid, userId, merged, ZepTime.truncate(clock.instant())));

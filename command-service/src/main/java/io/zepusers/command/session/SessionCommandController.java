@@ -1,6 +1,9 @@
 package io.zepusers.command.session;
 
+import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
+import io.zepusers.web.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import io.zepusers.web.BadRequestException;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
@@ -11,7 +14,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,32 +29,42 @@ class SessionCommandController {
   }
 
   @PostMapping
-  ResponseEntity<SessionView> create(@RequestBody(required = false) byte[] body) {
-    JsonBody json = JsonBody.parse(body);
-    String sessionId = json.string("session_id");
-    if (sessionId == null || sessionId.isEmpty()) {
+  ResponseEntity<SessionView> create(HttpServletRequest request) {
+    JsonBody json = JsonBody.read(request);
+    String sessionId = json.id("session_id");
+    if (sessionId == null) {
       throw new BadRequestException("session_id cannot be empty");
     }
-    String userId = json.string("user_id");
-    if (userId != null && userId.isEmpty()) {
+    String given = json.string("user_id");
+    if (given != null && given.isEmpty()) {
       throw new BadRequestException("user_id cannot be empty when given");
     }
-    CommandSender.Sent<SessionState> created = commands.send(new CreateSession(sessionId, userId, json.object("metadata")));
+    String userId = json.id("user_id");
+    CommandSender.Sent<SessionState> created = commands.send(new CreateSession(sessionId, userId, json.metadata("metadata")));
     return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
   }
 
   @PatchMapping("/{sessionId}")
-  ResponseEntity<SessionView> update(@PathVariable String sessionId, @RequestBody(required = false) byte[] body) {
-    JsonBody json = JsonBody.parse(body);
-    CommandSender.Sent<SessionState> updated = commands.send(new UpdateSession(sessionId, json.object("metadata")));
+  ResponseEntity<SessionView> update(@PathVariable String sessionId, HttpServletRequest request) {
+    requirePossible(sessionId);
+    JsonBody json = JsonBody.read(request);
+    CommandSender.Sent<SessionState> updated = commands.send(new UpdateSession(sessionId, json.metadata("metadata")));
     return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
 
   /** Zep's "delete memory" is how a session is deleted; there is no DELETE on the session itself. */
   @DeleteMapping("/{sessionId}/memory")
   ResponseEntity<String> delete(@PathVariable String sessionId) {
+    requirePossible(sessionId);
     CommandSender.Sent<Void> deleted = commands.send(new DeleteSession(sessionId));
     return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
+  }
+
+  /** An id that could never have been created names no session. */
+  private static void requirePossible(String sessionId) {
+    if (!InputLimits.isPossibleId(sessionId)) {
+      throw new NotFoundException();
+    }
   }
 
   private static SessionView view(SessionState s) {

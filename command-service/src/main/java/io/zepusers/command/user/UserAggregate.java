@@ -51,6 +51,7 @@ public class UserAggregate {
       throw new UserAlreadyExistsException(command.userId());
     }
     Map<String, Object> initial = Metadata.copy(command.metadata());
+    Metadata.requireStorableSize(initial, false);
     apply(
         new UserCreated(
             command.userId(),
@@ -68,6 +69,7 @@ public class UserAggregate {
   public UserState handle(UpdateUser command, Clock clock) {
     requireActive();
     Map<String, Object> merged = Metadata.merge(metadata, command.metadata());
+    Metadata.requireStorableSize(merged, true);
     apply(
         new UserUpdated(
             userId,

@@ -1,6 +1,9 @@
 package io.zepusers.command.user;
 
+import io.zepusers.api.InputLimits;
 import io.zepusers.api.UserView;
+import io.zepusers.web.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import io.zepusers.web.BadRequestException;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
@@ -11,7 +14,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,31 +29,40 @@ class UserCommandController {
   }
 
   @PostMapping
-  ResponseEntity<UserView> create(@RequestBody(required = false) byte[] body) {
-    JsonBody json = JsonBody.parse(body);
-    String userId = json.string("user_id");
-    if (userId == null || userId.isEmpty()) {
+  ResponseEntity<UserView> create(HttpServletRequest request) {
+    JsonBody json = JsonBody.read(request);
+    String userId = json.id("user_id");
+    if (userId == null) {
       throw new BadRequestException("user_id cannot be empty");
     }
     CreateUser command =
-        new CreateUser(userId, json.string("email"), json.string("first_name"), json.string("last_name"), json.object("metadata"));
+        new CreateUser(userId, json.text("email"), json.text("first_name"), json.text("last_name"), json.metadata("metadata"));
     CommandSender.Sent<UserState> created = commands.send(command);
     return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
   }
 
   @PatchMapping("/{userId}")
-  ResponseEntity<UserView> update(@PathVariable String userId, @RequestBody(required = false) byte[] body) {
-    JsonBody json = JsonBody.parse(body);
+  ResponseEntity<UserView> update(@PathVariable String userId, HttpServletRequest request) {
+    requirePossible(userId);
+    JsonBody json = JsonBody.read(request);
     UpdateUser command =
-        new UpdateUser(userId, json.string("email"), json.string("first_name"), json.string("last_name"), json.object("metadata"));
+        new UpdateUser(userId, json.text("email"), json.text("first_name"), json.text("last_name"), json.metadata("metadata"));
     CommandSender.Sent<UserState> updated = commands.send(command);
     return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
 
   @DeleteMapping("/{userId}")
   ResponseEntity<String> delete(@PathVariable String userId) {
+    requirePossible(userId);
     CommandSender.Sent<Void> deleted = commands.send(new DeleteUser(userId));
     return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
+  }
+
+  /** An id that could never have been created names no user (and may be more than the event store can look up). */
+  private static void requirePossible(String userId) {
+    if (!InputLimits.isPossibleId(userId)) {
+      throw new NotFoundException();
+    }
   }
 
   private static UserView view(UserState s) {

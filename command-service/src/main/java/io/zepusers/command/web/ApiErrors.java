@@ -21,6 +21,11 @@ public class ApiErrors extends PlainTextErrors {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
 
+  @ExceptionHandler(BodyTooLargeException.class)
+  ResponseEntity<String> tooLarge(BodyTooLargeException e) {
+    return text(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+  }
+
   @ExceptionHandler({UserNotFoundException.class, SessionNotFoundException.class, AggregateNotFoundException.class})
   ResponseEntity<String> missing(RuntimeException e) {
     return text(HttpStatus.NOT_FOUND, "not found");

@@ -1,5 +1,6 @@
 package io.zepusers.query.audit;
 
+import io.zepusers.api.InputLimits;
 import io.zepusers.web.NotFoundException;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,7 +20,7 @@ class AuditController {
   /** Oldest first; 404 for a user id that never existed. */
   @GetMapping("/api/v1/user/{userId}/events")
   List<AuditEntry> events(@PathVariable String userId) {
-    List<AuditEntry> trail = audit.trail(userId);
+    List<AuditEntry> trail = InputLimits.isPossibleId(userId) ? audit.trail(userId) : List.of();
     if (trail.isEmpty()) {
       throw new NotFoundException();
     }

@@ -1,5 +1,6 @@
 package io.zepusers.query.session;
 
+import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
@@ -31,6 +32,9 @@ class SessionQueryController {
 
   @GetMapping("/api/v1/sessions/{sessionId}")
   SessionView get(@PathVariable String sessionId) {
+    if (!InputLimits.isPossibleId(sessionId)) {
+      throw new NotFoundException();
+    }
     return sessions.find(sessionId).orElseThrow(NotFoundException::new);
   }
 
@@ -44,6 +48,9 @@ class SessionQueryController {
   /** In creation order, with real ids; {@code []} for an unknown user, as Zep answers. {@code as_of}: as they were then. */
   @GetMapping("/api/v1/user/{userId}/sessions")
   List<SessionView> ofUser(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+    if (!InputLimits.isPossibleId(userId)) {
+      return List.of();
+    }
     return asOf == null ? sessions.ofUser(userId) : audit.sessionsAsOf(userId, AsOf.parse(asOf));
   }
 }

@@ -1,5 +1,6 @@
 package io.zepusers.query.user;
 
+import io.zepusers.api.InputLimits;
 import io.zepusers.api.UserView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
@@ -34,6 +35,9 @@ class UserQueryController {
   /** The user now, or with {@code as_of} as it was then (404 if it did not exist then). */
   @GetMapping("/{userId}")
   UserView get(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+    if (!InputLimits.isPossibleId(userId)) {
+      throw new NotFoundException();
+    }
     Optional<UserView> user = asOf == null ? users.find(userId) : audit.userAsOf(userId, AsOf.parse(asOf));
     return user.orElseThrow(NotFoundException::new);
   }
