@@ -223,7 +223,7 @@ class CommandServiceIT {
     send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\",\"metadata\":{\"diary\":\"secret\"}}");
     String stored =
         String.join(" ", jdbc.queryForList(
-            "SELECT convert_from(payload, 'UTF8') FROM domainevententry WHERE aggregateidentifier IN (?, ?)", String.class, userId, userId + "-s"));
+            "SELECT convert_from(payload, 'UTF8') FROM domainevententry WHERE aggregateidentifier IN (?, ?)", String.class, userId, "session:" + userId + "-s"));
     assertThat(stored).contains("personal_data").doesNotContain("hidden@x.io", "Hid", "999", "secret");
 
     UserCreated whileAlive = (UserCreated) eventStore.readEvents(userId).asStream().findFirst().orElseThrow().getPayload();
@@ -239,7 +239,7 @@ class CommandServiceIT {
     assertThat(afterDelete.id()).isEqualTo(whileAlive.id()); // that it existed, and when, stays
     assertThat(afterDelete.createdAt()).isEqualTo(whileAlive.createdAt());
     io.zepusers.events.SessionCreated session =
-        (io.zepusers.events.SessionCreated) eventStore.readEvents(userId + "-s").asStream().findFirst().orElseThrow().getPayload();
+        (io.zepusers.events.SessionCreated) eventStore.readEvents("session:" + userId + "-s").asStream().findFirst().orElseThrow().getPayload();
     assertThat(session.metadata()).isNull();
 
     // re-created: a new key, readable again
@@ -338,6 +338,29 @@ class CommandServiceIT {
     assertThat(send("PATCH", "/api/v1/user/a%00b", "{}")) // the container refuses an encoded NUL itself
         .satisfies(r -> assertBadRequest(r, "bad request: malformed request\n"));
     assertThat(send("DELETE", "/api/v1/sessions/" + "s".repeat(1001) + "/memory", null).statusCode()).isEqualTo(404);
+  }
+
+  /** Ids of users and sessions are separate namespaces (an app may name a user's session after the user). */
+  @Test
+  void aSessionMayHaveTheIdOfAUser() throws Exception {
+    String id = "shared-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + id + "\"}").statusCode()).isEqualTo(201);
+    HttpResponse<String> session = send("POST", "/api/v1/sessions", "{\"session_id\":\"" + id + "\",\"user_id\":\"" + id + "\"}");
+    assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+    assertThat(send("PATCH", "/api/v1/sessions/" + id, "{\"metadata\":{\"k\":1}}").statusCode()).isEqualTo(200);
+    assertThat(send("PATCH", "/api/v1/user/" + id, "{\"metadata\":{\"k\":2}}").statusCode()).isEqualTo(200);
+    // the migration that renamed older session streams relies on the stored aggregate type
+    assertThat(jdbc.queryForList("SELECT DISTINCT type FROM domainevententry WHERE aggregateidentifier = ?", String.class, "session:" + id))
+        .containsExactly("SessionAggregate");
+    List<PublishedEvent> published = awaitPublished(id, 4);
+    assertThat(published).extracting(PublishedEvent::aggregateId).containsExactly(id, "session:" + id, "session:" + id, id);
+    assertThat(published).extracting(PublishedEvent::sequence).containsExactly(0L, 0L, 1L, 1L);
+    assertThat(send("DELETE", "/api/v1/user/" + id, null).statusCode()).isEqualTo(200);
+    assertThat(send("DELETE", "/api/v1/sessions/" + id + "/memory", null).statusCode()).isEqualTo(404); // went with its user
+
+    assertBadRequest(send("POST", "/api/v1/user", "{\"user_id\":\"session:" + id + "\"}"),
+        "bad request: user_id cannot start with \"session:\" (the event store's name for session streams)\n");
+    assertThat(send("PATCH", "/api/v1/user/session:" + id, "{}").statusCode()).isEqualTo(404);
   }
 
   /** One event Kafka will never take (stored before the limits existed) is passed over, never retried forever. */
@@ -485,8 +508,8 @@ class CommandServiceIT {
     pool.shutdown();
 
     assertThat(accepted).as("some sessions were created before the delete").isPositive();
-    long sessionsCreated = countEvents(userId + "-%", "SessionCreated");
-    long sessionsRemoved = countEvents(userId + "-%", "SessionDeleted");
+    long sessionsCreated = countEvents("session:" + userId + "-%", "SessionCreated");
+    long sessionsRemoved = countEvents("session:" + userId + "-%", "SessionDeleted");
     assertThat(sessionsCreated).isEqualTo(accepted);
     assertThat(sessionsRemoved).as("every session that was created went with its user").isEqualTo(accepted);
   }

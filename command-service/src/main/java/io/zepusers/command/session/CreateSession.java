@@ -3,4 +3,10 @@ package io.zepusers.command.session;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record CreateSession(@TargetAggregateIdentifier String sessionId, String userId, Map<String, Object> metadata) {}
+public record CreateSession(String sessionId, String userId, Map<String, Object> metadata) {
+
+  @TargetAggregateIdentifier
+  public String stream() {
+    return SessionStream.of(sessionId);
+  }
+}

@@ -3,4 +3,10 @@ package io.zepusers.command.session;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Zep's soft delete: the session is gone from every answer and its id cannot be used again. */
-public record DeleteSession(@TargetAggregateIdentifier String sessionId) {}
+public record DeleteSession(String sessionId) {
+
+  @TargetAggregateIdentifier
+  public String stream() {
+    return SessionStream.of(sessionId);
+  }
+}

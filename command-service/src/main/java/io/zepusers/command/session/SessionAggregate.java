@@ -21,7 +21,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One stream per {@code session_id}. As in Zep, a deleted session's id stays taken, unless the session went with
+ * One stream per {@code session_id}, named {@link SessionStream} so it never meets a user's. As in Zep, a deleted session's id stays taken, unless the session went with
  * its user (Zep removed those rows), in which case a later create continues the stream with a new identity.
  */
 @Aggregate
@@ -29,7 +29,8 @@ public class SessionAggregate {
 
   private enum Status { NEW, ACTIVE, DELETED, REMOVED_WITH_USER }
 
-  @AggregateIdentifier private String sessionId;
+  @AggregateIdentifier private String stream;
+  private String sessionId;
   private Status status = Status.NEW;
   private UUID uuid;
   private long id;
@@ -95,6 +96,7 @@ public class SessionAggregate {
   @EventSourcingHandler
   void on(SessionCreated event) {
     sessionId = event.sessionId();
+    stream = SessionStream.of(sessionId);
     status = Status.ACTIVE;
     uuid = event.uuid();
     id = event.id();

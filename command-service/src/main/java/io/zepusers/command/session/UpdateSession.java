@@ -4,4 +4,10 @@ import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** {@code metadata} is deep-merged into the stored metadata, without its top-level {@code system} key. */
-public record UpdateSession(@TargetAggregateIdentifier String sessionId, Map<String, Object> metadata) {}
+public record UpdateSession(String sessionId, Map<String, Object> metadata) {
+
+  @TargetAggregateIdentifier
+  public String stream() {
+    return SessionStream.of(sessionId);
+  }
+}

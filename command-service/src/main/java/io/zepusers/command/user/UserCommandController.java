@@ -2,6 +2,7 @@ package io.zepusers.command.user;
 
 import io.zepusers.api.InputLimits;
 import io.zepusers.api.UserView;
+import io.zepusers.command.session.SessionStream;
 import io.zepusers.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import io.zepusers.web.BadRequestException;
@@ -35,6 +36,9 @@ class UserCommandController {
     if (userId == null) {
       throw new BadRequestException("user_id cannot be empty");
     }
+    if (userId.startsWith(SessionStream.PREFIX)) {
+      throw new BadRequestException("user_id cannot start with \"" + SessionStream.PREFIX + "\" (the event store's name for session streams)");
+    }
     CreateUser command =
         new CreateUser(userId, json.text("email"), json.text("first_name"), json.text("last_name"), json.metadata("metadata"));
     CommandSender.Sent<UserState> created = commands.send(command);
@@ -60,7 +64,7 @@ class UserCommandController {
 
   /** An id that could never have been created names no user (and may be more than the event store can look up). */
   private static void requirePossible(String userId) {
-    if (!InputLimits.isPossibleId(userId)) {
+    if (!InputLimits.isPossibleId(userId) || userId.startsWith(SessionStream.PREFIX)) {
       throw new NotFoundException();
     }
   }
