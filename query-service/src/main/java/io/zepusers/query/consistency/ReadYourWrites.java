@@ -41,13 +41,30 @@ public class ReadYourWrites implements HandlerInterceptor {
       return true;
     }
     try {
-      if (!applied.awaitReached(target(request), timeout)) {
+      Map<Integer, Long> target = target(request);
+      if (!applied.awaitReached(target, timeout)) {
+        if (request.getHeader(TOKEN_HEADER) != null) {
+          rejectUnreachable(target);
+        }
         throw new ProjectionBehindException(timeout);
       }
     } catch (TimeoutException e) {
       throw new ProjectionBehindException(timeout);
     }
     return true;
+  }
+
+  /** A token no write of ours made (past the end of the topic, or a partition it does not have) is the caller's error. */
+  private void rejectUnreachable(Map<Integer, Long> target) throws InterruptedException, TimeoutException {
+    Map<Integer, Long> ends = topicEnds.all(timeout);
+    for (Map.Entry<Integer, Long> position : target.entrySet()) {
+      Long end = ends.get(position.getKey());
+      if (end == null || position.getValue() > end) {
+        throw new BadRequestException(
+            TOKEN_HEADER + " names " + position.getKey() + ":" + position.getValue()
+                + ", which the topic has not reached; send the token a write answered with");
+      }
+    }
   }
 
   private Map<Integer, Long> target(HttpServletRequest request) throws InterruptedException, TimeoutException {
@@ -69,7 +86,12 @@ public class ReadYourWrites implements HandlerInterceptor {
         if (kv.length != 2) {
           throw new NumberFormatException(part);
         }
-        targets.merge(Integer.parseInt(kv[0].trim()), Long.parseLong(kv[1].trim()), Math::max);
+        int partition = Integer.parseInt(kv[0].trim());
+        long offset = Long.parseLong(kv[1].trim());
+        if (partition < 0 || offset < 0) {
+          throw new NumberFormatException(part);
+        }
+        targets.merge(partition, offset, Math::max);
       }
     } catch (NumberFormatException e) {
       throw new BadRequestException(TOKEN_HEADER + " must look like 0:57,2:13");
