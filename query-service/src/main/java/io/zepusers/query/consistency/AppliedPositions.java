@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +45,12 @@ public class AppliedPositions {
         return false;
       }
       if (now - nextDatabaseCheck >= 0) {
-        advance(store.positions());
         nextDatabaseCheck = now + DATABASE_CHECK_NANOS;
+        try {
+          advance(store.positions());
+        } catch (DataAccessException e) {
+          // the database is away: wait on, the bound turns this into a 503 rather than a 500
+        }
         continue;
       }
       TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextDatabaseCheck - now));

@@ -3,6 +3,7 @@ package io.zepusers.query.projection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,78 +13,93 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames;
 import org.springframework.stereotype.Component;
 
 /**
- * Records that cannot be decoded or applied go to the dead-letter topic, unchanged, with headers saying why and
- * where they came from. The projection keeps going for everyone else; {@code projection.dead.letters} counts them.
+ * Writes records that can never apply to the dead-letter topic, unchanged, with Spring Kafka's
+ * {@link DeadLetterPublishingRecoverer}: the original headers, its {@code kafka_dlt-*} headers, and ours saying why
+ * ({@code dlt_reason}) and where from. {@code projection.dead.letters} counts them, {@code projection.conflicts} the
+ * ones that conflicted with an applied event.
  */
 @Component
 class DeadLetters implements DisposableBean {
 
   static final String REASON = "dlt_reason";
-  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
   private final ConsumerSettings settings;
-  private final Counter counter;
-  private volatile Producer<String, byte[]> producer;
+  private final DefaultKafkaProducerFactory<String, byte[]> producers;
+  private final DeadLetterPublishingRecoverer publisher;
+  private final Counter letters;
+  private final Counter conflicts;
+  private volatile boolean topicExists;
 
   DeadLetters(ConsumerSettings settings, MeterRegistry meters) {
     this.settings = settings;
-    this.counter = Counter.builder("projection.dead.letters").description("records sent to the dead-letter topic").register(meters);
+    this.producers =
+        new DefaultKafkaProducerFactory<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "query-service-dead-letters",
+                ProducerConfig.ACKS_CONFIG, "all",
+                // a broker that is away fails the send within seconds; the caller retries it with backoff
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    this.publisher =
+        new DeadLetterPublishingRecoverer(
+            new KafkaTemplate<>(producers), (record, e) -> new TopicPartition(settings.deadLetterTopic(), -1));
+    publisher.setHeadersFunction(DeadLetters::ourHeaders);
+    publisher.excludeHeader(HeaderNames.HeadersToAdd.EX_STACKTRACE);
+    publisher.setWaitForSendResultTimeout(Duration.ofSeconds(30));
+    this.letters = Counter.builder("projection.dead.letters").description("records sent to the dead-letter topic").register(meters);
+    this.conflicts =
+        Counter.builder("projection.conflicts")
+            .description("records claiming an applied (aggregate, sequence) with other content, sent to the dead-letter topic")
+            .register(meters);
   }
 
-  /** Sends and waits for the broker's acknowledgement, so a dead letter is never lost before its position moves on. */
-  void send(ConsumerRecord<String, byte[]> record, String reason) {
-    log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-    ProducerRecord<String, byte[]> letter =
-        new ProducerRecord<>(settings.deadLetterTopic(), null, record.key(), record.value(), record.headers());
-    letter.headers().add(REASON, utf8(reason));
-    letter.headers().add("dlt_original_topic", utf8(record.topic()));
-    letter.headers().add("dlt_original_partition", utf8(Integer.toString(record.partition())));
-    letter.headers().add("dlt_original_offset", utf8(Long.toString(record.offset())));
-    try {
-      producer().send(letter).get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to dead-letter topic " + settings.deadLetterTopic(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while dead-lettering", e);
+  /** Sends and waits for the broker's acknowledgement; throws if it did not come. */
+  void send(ConsumerRecord<String, byte[]> record, PoisonRecordException why) {
+    ensureTopic();
+    publisher.accept(record, why);
+    letters.increment();
+    if (why.isConflict()) {
+      conflicts.increment();
     }
-    counter.increment();
   }
 
-  private synchronized Producer<String, byte[]> producer() {
-    if (producer == null) {
-      ensureTopic();
-      producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                  ProducerConfig.CLIENT_ID_CONFIG, "query-service-dead-letters",
-                  ProducerConfig.ACKS_CONFIG, "all"),
-              new StringSerializer(),
-              new ByteArraySerializer());
-    }
-    return producer;
+  private static Headers ourHeaders(ConsumerRecord<?, ?> record, Exception why) {
+    Headers headers = new RecordHeaders();
+    headers.add(REASON, utf8(why.getMessage()));
+    headers.add("dlt_original_topic", utf8(record.topic()));
+    headers.add("dlt_original_partition", utf8(Integer.toString(record.partition())));
+    headers.add("dlt_original_offset", utf8(Long.toString(record.offset())));
+    return headers;
   }
 
   private void ensureTopic() {
+    if (topicExists) {
+      return;
+    }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create dead-letter topic " + settings.deadLetterTopic(), e);
+        throw new IllegalStateException("cannot create dead-letter topic " + settings.deadLetterTopic(), e.getCause());
       }
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka did not answer while creating " + settings.deadLetterTopic(), e);
@@ -91,6 +107,7 @@ class DeadLetters implements DisposableBean {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+    topicExists = true;
   }
 
   private static byte[] utf8(String s) {
@@ -98,9 +115,7 @@ class DeadLetters implements DisposableBean {
   }
 
   @Override
-  public synchronized void destroy() {
-    if (producer != null) {
-      producer.close();
-    }
+  public void destroy() {
+    producers.destroy();
   }
 }

@@ -1,76 +1,79 @@
 package io.zepusers.query.projection;
 
-import io.zepusers.events.CloudEventsKafka;
-import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
-import io.zepusers.events.PublishedEvent;
-import io.zepusers.query.consistency.AppliedPositions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.query.consistency.AppliedPositions;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.header.Header;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessException;
+import org.springframework.kafka.listener.AbstractConsumerSeekAware;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ListenerUtils;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Feeds every projection from the event topic. Each poll is applied in one database transaction together with
- * the next offset of each partition, and on assignment the consumer seeks to those stored offsets: a crash at any
- * point neither loses nor doubles an effect. Kafka's own group offsets are committed afterwards, for monitoring
- * only. Redelivered events are skipped per (aggregate id, sequence).
+ * Feeds every projection from the event topic, as the listener of Spring Kafka's container. Each poll is applied in
+ * one database transaction together with the next offset of each partition, and on assignment the consumer seeks
+ * to those stored offsets: a crash at any point neither loses nor doubles an effect. Kafka's own group offsets are
+ * committed afterwards, for monitoring only.
+ *
+ * <p>A failure that passes (see {@link Failures}) is thrown as is: the container's error handler backs off and
+ * delivers the batch again, without end, and never dead-letters for it. A record that can never apply is found
+ * (undecodable and conflicting records at once; one that fails with a data error by applying the batch one record
+ * at a time), the records before it are committed, and it is reported by a {@link BatchListenerFailedException}: the
+ * error handler hands it to {@link DeadLetterRecoverer}, once, and delivers the rest again.
  */
 @Component
-public class ProjectionConsumer implements SmartLifecycle {
+public class ProjectionConsumer extends AbstractConsumerSeekAware implements BatchMessageListener<String, byte[]> {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectionConsumer.class);
 
   private final ConsumerSettings settings;
-  private final EventApplier applier;
+  private final ProjectionSettings retry;
+  private final LiveBatch batches;
   private final ProjectionStore store;
-  private final DeadLetters deadLetters;
   private final TransactionTemplate transactions;
   private final AppliedPositions applied;
+  private final ProjectionStatus status;
+  private final ObjectProvider<MessageListenerContainer> container;
   private final Timer lag;
-  private final java.util.concurrent.locks.ReentrantLock applying = new java.util.concurrent.locks.ReentrantLock();
-  private volatile KafkaConsumer<String, byte[]> consumer;
-  private volatile Thread thread;
-  private volatile boolean running;
+  private final ReentrantLock applying = new ReentrantLock();
 
   ProjectionConsumer(
       ConsumerSettings settings,
-      EventApplier applier,
+      ProjectionSettings retry,
+      LiveBatch batches,
       ProjectionStore store,
-      DeadLetters deadLetters,
       TransactionTemplate transactions,
       AppliedPositions applied,
+      ProjectionStatus status,
+      ObjectProvider<MessageListenerContainer> container,
       MeterRegistry meters) {
     this.settings = settings;
-    this.applier = applier;
+    this.retry = retry;
+    this.batches = batches;
     this.store = store;
-    this.deadLetters = deadLetters;
     this.transactions = transactions;
     this.applied = applied;
+    this.status = status;
+    this.container = container;
     this.lag =
         Timer.builder("projection.lag")
             .description("from an event being stored to its change being visible in the read model")
@@ -79,7 +82,7 @@ public class ProjectionConsumer implements SmartLifecycle {
   }
 
   /** Runs {@code work} while this consumer applies nothing (a rebuild switching the read models underneath). */
-  public <T> T whilePaused(java.util.function.Supplier<T> work) {
+  public <T> T whilePaused(Supplier<T> work) {
     applying.lock();
     try {
       return work.get();
@@ -89,93 +92,57 @@ public class ProjectionConsumer implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // notice the topic quickly when command-service creates it after we start
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    running = true;
-    thread = new Thread(this::run, "projection-consumer");
-    thread.start();
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    Thread t = thread;
-    if (t != null) {
-      try {
-        t.join(Duration.ofSeconds(15).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+    LiveBatch.Outcome outcome = whilePaused(() -> applyAll(records));
+    PoisonRecordException poison = outcome.poison();
+    if (poison != null) {
+      ConsumerRecord<String, byte[]> record = records.get(outcome.handled().size());
+      throw new BatchListenerFailedException(poison.getMessage(), poison, record);
     }
   }
 
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  private void run() {
+  /** The batch in one transaction; if a record in it fails with a data error, one transaction per record up to it. */
+  private LiveBatch.Outcome applyAll(List<ConsumerRecord<String, byte[]>> records) {
     try {
-      consumer.subscribe(List.of(settings.topic()), new SeekToStoredPositions());
-      while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-        if (!records.isEmpty()) {
-          applying.lock();
-          try {
-            applyWithRetry(records);
-          } finally {
-            applying.unlock();
-          }
-          consumer.commitAsync();
-        }
-      }
-    } catch (WakeupException e) {
-      if (running) {
+      return committed(transactions.execute(tx -> batches.apply(records)));
+    } catch (RuntimeException e) {
+      if (!Failures.isRecordFault(e)) {
+        status.failed(e);
         throw e;
       }
-    } catch (RuntimeException e) {
-      log.error("projection consumer stopped", e);
-      running = false;
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
+      log.warn("a batch of {} records failed, applying them one by one to find the one that cannot apply: {}", records.size(), Failures.describe(e));
     }
-  }
-
-  private void applyWithRetry(ConsumerRecords<String, byte[]> records) {
-    for (int attempt = 1; ; attempt++) {
+    Map<Integer, Long> positions = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      ConsumerRecord<String, byte[]> record = records.get(i);
+      LiveBatch.Outcome alone;
       try {
-        applied.advance(transactions.execute(tx -> applyBatch(records)));
-        recordLag(records);
-        return;
+        alone = committed(transactions.execute(tx -> batches.apply(List.of(record))));
       } catch (RuntimeException e) {
-        if (attempt >= 3) {
-          // One record keeps failing: apply one by one so that it alone goes to the dead-letter topic.
-          log.warn("batch failed {} times, applying record by record: {}", attempt, e.toString());
-          records.forEach(this::applyAloneOrDeadLetter);
-          return;
+        if (!Failures.isRecordFault(e)) {
+          status.failed(e);
+          throw e;
         }
+        alone = new LiveBatch.Outcome(Map.of(), List.of(), new PoisonRecordException("cannot apply: " + Failures.describe(e), record, false));
+      }
+      alone.positions().forEach((partition, next) -> positions.merge(partition, next, Math::max));
+      if (alone.poison() != null) {
+        return new LiveBatch.Outcome(positions, records.subList(0, i), alone.poison());
       }
     }
+    return new LiveBatch.Outcome(positions, records, null);
   }
 
-  /** After the commit: how long each event took from the event store to being readable. */
-  private void recordLag(ConsumerRecords<String, byte[]> records) {
+  /** After the commit: readers waiting for these positions may go on. */
+  private LiveBatch.Outcome committed(LiveBatch.Outcome outcome) {
+    status.progressed();
+    applied.advance(outcome.positions());
+    recordLag(outcome.handled());
+    return outcome;
+  }
+
+  /** How long each event took from the event store to being readable. */
+  private void recordLag(List<ConsumerRecord<String, byte[]>> records) {
     long now = System.currentTimeMillis();
     for (ConsumerRecord<String, byte[]> record : records) {
       Header time = record.headers().lastHeader(CloudEventsKafka.TIME);
@@ -190,63 +157,54 @@ public class ProjectionConsumer implements SmartLifecycle {
     }
   }
 
-  /** Applies a poll and stores the positions after it; returns them (next offset per partition). */
-  private Map<Integer, Long> applyBatch(ConsumerRecords<String, byte[]> records) {
-    Map<Integer, Long> next = new HashMap<>();
-    List<PublishedEvent> events = new ArrayList<>(records.count());
-    for (ConsumerRecord<String, byte[]> record : records) {
-      decodeOrDeadLetter(record).ifPresent(events::add);
-      next.put(record.partition(), record.offset() + 1);
+  /**
+   * Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions.
+   * While the database cannot be read, this waits (with backoff): consuming from anywhere else could skip records.
+   */
+  @Override
+  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+    super.onPartitionsAssigned(assignments, callback);
+    Map<Integer, Long> stored = storedPositions();
+    if (stored == null) {
+      return; // stopping
     }
-    applier.apply(events);
-    next.forEach((partition, offset) -> store.savePosition(new TopicPartition(settings.topic(), partition), offset));
-    return next;
-  }
-
-  private void applyAloneOrDeadLetter(ConsumerRecord<String, byte[]> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    try {
-      transactions.executeWithoutResult(
-          tx -> {
-            decodeOrDeadLetter(record).ifPresent(event -> applier.apply(List.of(event)));
-            store.savePosition(partition, record.offset() + 1);
-          });
-    } catch (RuntimeException e) {
-      deadLetters.send(record, "cannot apply: " + e.getMessage());
-      transactions.executeWithoutResult(tx -> store.savePosition(partition, record.offset() + 1));
-    }
-    applied.advance(Map.of(record.partition(), record.offset() + 1));
-  }
-
-  private Optional<PublishedEvent> decodeOrDeadLetter(ConsumerRecord<String, byte[]> record) {
-    try {
-      return Optional.of(CloudEventsKafka.fromRecord(record));
-    } catch (UndecodableRecordException e) {
-      deadLetters.send(record, "cannot decode: " + e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  /** Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions. */
-  private final class SeekToStoredPositions implements ConsumerRebalanceListener {
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      Map<Integer, Long> stored = store.positions();
-      applied.advance(stored);
-      for (TopicPartition partition : partitions) {
-        Long offset = stored.get(partition.partition());
-        if (offset != null) {
-          consumer.seek(partition, new OffsetAndMetadata(offset));
-        } else {
-          consumer.seekToBeginning(List.of(partition));
-        }
+    applied.advance(stored);
+    for (TopicPartition partition : assignments.keySet()) {
+      Long offset = stored.get(partition.partition());
+      if (offset != null) {
+        callback.seek(partition.topic(), partition.partition(), offset);
+      } else {
+        callback.seekToBeginning(List.of(partition));
       }
     }
+  }
 
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // nothing to flush: every applied batch is already committed with its positions
+  private Map<Integer, Long> storedPositions() {
+    long wait = retry.retryInitialInterval().toMillis();
+    while (true) {
+      try {
+        Map<Integer, Long> stored = store.positions();
+        status.progressed();
+        return stored;
+      } catch (DataAccessException e) {
+        status.failed(e);
+        try {
+          ListenerUtils.stoppableSleep(container.getIfAvailable(), wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        MessageListenerContainer c = container.getIfAvailable();
+        if (c != null && !c.isRunning()) {
+          return null;
+        }
+        wait = Math.min(retry.retryMaxInterval().toMillis(), (long) (wait * retry.retryMultiplier()));
+      }
     }
+  }
+
+  @Override
+  public String toString() {
+    return "projection consumer of " + settings.topic();
   }
 }
