@@ -4,8 +4,10 @@ import static io.zepusers.gateway.ZepVersionAssert.assertZepVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +24,17 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Requests no well-behaved client sends, written byte by byte on a raw socket: broken heads,
- * heads and bodies over the limits, methods nobody routes, and clients that stop sending.
- * Each gets one line of text/plain from the gateway, or, when nothing was asked, a closed
- * connection; none reaches a backend and none waits for the backend's response timeout.
+ * heads over the limits, methods nobody routes, and clients that stop sending. Each gets one
+ * line of text/plain from the gateway itself (or, when nothing was asked, a closed connection):
+ * it never reaches a backend as a whole request, and never waits for the backend's response
+ * timeout. Odd but valid requests go through exactly as they came.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MisbehavingClientsIT {
 
     private static final int LINE_LIMIT = 16 * 1024;
     private static final int HEADER_LIMIT = 16 * 1024;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
 
     static final RecordingBackend command = RecordingBackend.start("command");
     static final RecordingBackend query = RecordingBackend.start("query");
@@ -44,7 +48,7 @@ class MisbehavingClientsIT {
         registry.add("zep.gateway.header-timeout", () -> "1s");
         registry.add("zep.gateway.body-read-timeout", () -> "1s");
         registry.add("zep.gateway.response-timeout", () -> "2s");
-        registry.add("zep.gateway.idle-timeout", () -> "2s");
+        registry.add("zep.gateway.idle-timeout", () -> IDLE_TIMEOUT.toSeconds() + "s");
     }
 
     @AfterAll
@@ -69,7 +73,7 @@ class MisbehavingClientsIT {
         slowClient.shutdownNow();
     }
 
-    // --- heads the HTTP codec cannot decode ----------------------------------------------
+    // --- requests that cannot go on --------------------------------------------------------
 
     @Test
     void garbageRequestLineIsOneLineBadRequest() throws Exception {
@@ -99,7 +103,8 @@ class MisbehavingClientsIT {
             var next = client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read();
 
             assertThat(head.status()).isEqualTo(400);
-            assertThat(head.header("Content-Length")).isEqualTo(Integer.toString("bad request: invalid uri\n".length()));
+            assertThat(head.header("Content-Length"))
+                    .isEqualTo(Integer.toString("bad request: invalid uri\n".length()));
             assertZepVersion(head);
             assertThat(next.status()).as("the connection goes on after the HEAD answer").isEqualTo(200);
             assertThat(next.body()).isEqualTo(".");
@@ -148,13 +153,16 @@ class MisbehavingClientsIT {
         }
     }
 
+    // --- odd requests that do go on --------------------------------------------------------
+
     @Test
     void rawNonAsciiBytesInTheTargetReachTheBackendAsThoseBytesPercentEncoded() throws Exception {
         // "é" and "€" as their UTF-8 bytes, unencoded, the way a careless client sends them
         String id = new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         String query = new String("€".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         try (RawHttp client = RawHttp.connect(port)) {
-            var response = client.send("GET /api/v1/user/" + id + "?q=" + query + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            var response = client.send("GET /api/v1/user/" + id + "?q=" + query + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .read();
 
             assertThat(response.status()).isEqualTo(200);
         }
@@ -249,6 +257,18 @@ class MisbehavingClientsIT {
     }
 
     @Test
+    void bodyThatStallsAfterTheAnswerClosesTheConnectionBeforeTheIdleTimeout() throws Exception {
+        try (RawHttp client = RawHttp.connect(port)) {
+            var response = client.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":").read();
+            long answeredAt = System.nanoTime();
+
+            assertOneLine(response, 404, "not found");
+            assertThat(client.closedByGateway()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - answeredAt)).isLessThan(IDLE_TIMEOUT.minusSeconds(1));
+        }
+    }
+
+    @Test
     void idleConnectionIsClosedWithoutAnAnswer() throws Exception {
         try (RawHttp client = RawHttp.connect(port)) {
             assertThat(client.closedByGateway()).isTrue();
@@ -257,17 +277,19 @@ class MisbehavingClientsIT {
 
     @Test
     void slowButSteadyUploadLongerThanTheResponseTimeoutIsForwarded() throws Exception {
-        byte[] body = "{\"user_id\":\"slow-but-steady\",\"metadata\":{\"k\":\"vvvvvvvvvvvvvv\"}}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"user_id\":\"slow-but-steady\",\"metadata\":{\"k\":\"vvvvvvvvvvvvvv\"}}"
+                .getBytes(StandardCharsets.UTF_8);
         int pieces = 6;
         int pieceSize = (body.length + pieces - 1) / pieces;
         try (RawHttp client = RawHttp.connect(port)) {
             client.send("POST /api/v1/user HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
-            // One piece every 500 ms: 3 s in all, longer than the 2 s response timeout, no gap near the 1 s body timeout.
+            // One piece every 500 ms: 3 s in all, longer than the 2 s response timeout,
+            // and no gap near the 1 s body timeout.
             AtomicInteger next = new AtomicInteger();
             slowClient.scheduleAtFixedRate(() -> {
                 int from = next.getAndIncrement() * pieceSize;
                 if (from < body.length) {
-                    sendQuietly(client, java.util.Arrays.copyOfRange(body, from, Math.min(body.length, from + pieceSize)));
+                    sendQuietly(client, Arrays.copyOfRange(body, from, Math.min(body.length, from + pieceSize)));
                 }
             }, 500, 500, TimeUnit.MILLISECONDS);
 
@@ -309,7 +331,7 @@ class MisbehavingClientsIT {
     private static void sendQuietly(RawHttp client, byte[] bytes) {
         try {
             client.send(bytes);
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
             throw new IllegalStateException(closed); // ends the schedule
         }
     }

@@ -32,7 +32,8 @@ class InboundConfiguration {
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     ChannelPipeline pipeline = channel.pipeline();
                     if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                        pipeline.addAfter(NettyPipeline.HttpCodec, InboundGuard.NAME, new InboundGuard(limits, version.value()));
+                        pipeline.addAfter(NettyPipeline.HttpCodec, InboundGuard.NAME,
+                                new InboundGuard(limits, version.value()));
                     }
                 });
     }

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <li>Raw bytes above 0x7F in a request target are percent-encoded, see {@link RequestTarget}.</li>
  * </ul>
  * Reactor Netty's ReadTimeoutHandler is not used for bodies because it closes the connection
- * before an answer can be written. Connections holding no request are left to its idle timeout.
+ * before an answer can be written. Connections holding no request at all are left to Reactor
+ * Netty's idle timeout, which closes them without an answer.
  * All state is touched on the channel's event loop only.
  */
 final class InboundGuard extends ChannelDuplexHandler {
@@ -60,8 +61,10 @@ final class InboundGuard extends ChannelDuplexHandler {
     private long headStartedAt = NONE;
     private long lastBodyProgress;
     private ScheduledFuture<?> check;
-    /** Requests passed on and not answered yet, oldest first: HTTP/1.1 answers them in order. */
+    /** Requests passed on whose answer has not started yet, oldest first: HTTP/1.1 answers in order. */
     private final Queue<HttpRequest> awaitingAnswer = new ArrayDeque<>();
+    /** An answer has started and its last part has not been written yet. */
+    private boolean answering;
 
     InboundGuard(InboundLimits limits, String zepVersion) {
         this.limits = limits;
@@ -91,7 +94,7 @@ final class InboundGuard extends ChannelDuplexHandler {
         if (msg instanceof HttpContent content) {
             if (content.decoderResult().isFailure() && ctx.channel().isActive()) {
                 ReferenceCountUtil.release(msg);
-                failBody(ctx, InboundLimits.malformedBody());
+                failBody(ctx, RequestBodyException.malformedChunkedBody());
                 return;
             }
             lastBodyProgress = System.nanoTime();
@@ -130,20 +133,23 @@ final class InboundGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Object out = msg;
         if (msg instanceof HttpResponse response && response.status().code() >= 200) {
             HttpRequest answered = awaitingAnswer.poll();
+            answering = true;
             // Everything that went through Spring's filters carries X-Zep-Version; an error
             // answer without it was made up below them, with an empty body.
             if (msg instanceof FullHttpResponse bare && bare.status().code() >= 400
                     && !bare.headers().contains(ZepVersionHeaderFilter.HEADER)) {
                 boolean toHead = answered != null && HttpMethod.HEAD.equals(answered.method());
-                FullHttpResponse plain = InboundLimits.answeredBelowSpring(bare, answered).replacing(bare, toHead, zepVersion);
+                out = Refusal.forBareAnswer(bare, answered).replacing(bare, toHead, zepVersion);
                 bare.release();
-                ctx.write(plain, promise);
-                return;
             }
         }
-        ctx.write(msg, promise);
+        if (msg instanceof LastHttpContent) {
+            answering = false;
+        }
+        ctx.write(out, promise);
     }
 
     @Override
@@ -212,7 +218,8 @@ final class InboundGuard extends ChannelDuplexHandler {
             refuse(ctx, limits.headTooSlow());
             ctx.fireChannelReadComplete();
         } else if (inBody) {
-            if (!ctx.channel().config().isAutoRead()) {
+            boolean answered = awaitingAnswer.isEmpty() && !answering;
+            if (!answered && !ctx.channel().config().isAutoRead()) {
                 // The gateway itself is not reading (its upload to the backend is backed up):
                 // not the client's silence.
                 lastBodyProgress = now;
@@ -220,6 +227,13 @@ final class InboundGuard extends ChannelDuplexHandler {
             long left = limits.bodyReadTimeout().toNanos() - (now - lastBodyProgress);
             if (left > 0) {
                 scheduleCheck(ctx, left);
+                return;
+            }
+            if (answered) {
+                // Answered without the body (e.g. 404); the connection is of no use until the
+                // rest of it arrives, and it does not.
+                ended = true;
+                ctx.close();
                 return;
             }
             failBody(ctx, limits.bodyTooSlow());

@@ -1,10 +1,8 @@
 package io.zepusers.gateway.inbound;
 
 import java.time.Duration;
-import java.util.Locale;
 
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -39,22 +37,6 @@ record InboundLimits(long maxRequestLineLength, long maxHeaderSize, Duration hea
                 : "bad request: malformed header");
     }
 
-    /** What to say in place of an empty error answer made up below Spring's filters for {@code request}. */
-    static Refusal answeredBelowSpring(FullHttpResponse bare, HttpRequest request) {
-        int status = bare.status().code();
-        if (request != null && request.decoderResult().isFailure()) {
-            // Reactor Netty refused it after the codec; it reads the Host header's port as a number first.
-            return new Refusal(status, request.decoderResult().cause() instanceof NumberFormatException
-                    ? "bad request: invalid host header"
-                    : bare.status().reasonPhrase().toLowerCase(Locale.ROOT));
-        }
-        if (status == HttpStatus.BAD_REQUEST.value()) {
-            // Spring's Reactor adapter, when java.net.URI rejects the request target
-            return new Refusal(status, "bad request: invalid uri");
-        }
-        return new Refusal(status, bare.status().reasonPhrase().toLowerCase(Locale.ROOT));
-    }
-
     Refusal headTooSlow() {
         return new Refusal(HttpStatus.REQUEST_TIMEOUT.value(),
                 "request timeout: request head not received within " + PlainText.duration(headerTimeout));
@@ -63,9 +45,5 @@ record InboundLimits(long maxRequestLineLength, long maxHeaderSize, Duration hea
     RequestBodyException bodyTooSlow() {
         return new RequestBodyException(HttpStatus.REQUEST_TIMEOUT,
                 "request timeout: no request body data for " + PlainText.duration(bodyReadTimeout));
-    }
-
-    static RequestBodyException malformedBody() {
-        return new RequestBodyException(HttpStatus.BAD_REQUEST, "bad request: malformed chunked body");
     }
 }

@@ -1,6 +1,7 @@
 package io.zepusers.gateway.inbound;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -9,9 +10,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.zepusers.gateway.errors.PlainText;
 import io.zepusers.gateway.version.ZepVersionHeaderFilter;
+import org.springframework.http.HttpStatus;
 
 /**
  * An answer decided in the Netty pipeline for a request whose head Spring never gets: one the
@@ -31,7 +34,8 @@ record Refusal(int status, String line) {
     static final String HEADER = "X-Zep-Gateway-Refusal";
 
     FullHttpRequest standIn() {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
         request.headers()
                 .set(HttpHeaderNames.HOST, "localhost")
                 .set(HttpHeaderNames.CONTENT_LENGTH, 0)
@@ -40,8 +44,8 @@ record Refusal(int status, String line) {
     }
 
     /**
-     * This answer in place of {@code original}, an answer Reactor Netty wrote itself for a request
-     * it refused after this gateway had passed it on (the Host header's port is no number).
+     * This answer in place of {@code original}, an empty error answer made up below Spring's
+     * filters; see {@link #forBareAnswer}. Its headers (Connection among them) are kept.
      */
     FullHttpResponse replacing(FullHttpResponse original, boolean toHead, String zepVersion) {
         byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
@@ -53,6 +57,22 @@ record Refusal(int status, String line) {
                 .set(ZepVersionHeaderFilter.HEADER, zepVersion)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
+    }
+
+    /** What to say in place of an empty error answer made up below Spring's filters for {@code request}. */
+    static Refusal forBareAnswer(FullHttpResponse bare, HttpRequest request) {
+        int status = bare.status().code();
+        if (request != null && request.decoderResult().isFailure()) {
+            // Reactor Netty refused it after the codec; it reads the Host header's port as a number first.
+            return new Refusal(status, request.decoderResult().cause() instanceof NumberFormatException
+                    ? "bad request: invalid host header"
+                    : bare.status().reasonPhrase().toLowerCase(Locale.ROOT));
+        }
+        if (status == HttpStatus.BAD_REQUEST.value()) {
+            // Spring's Reactor adapter, when java.net.URI rejects the request target
+            return new Refusal(status, "bad request: invalid uri");
+        }
+        return new Refusal(status, bare.status().reasonPhrase().toLowerCase(Locale.ROOT));
     }
 
     /** The refusal a stand-in request carries in {@link #HEADER}. */

@@ -17,6 +17,10 @@ public class RequestBodyException extends ResponseStatusException {
         this.line = line;
     }
 
+    static RequestBodyException malformedChunkedBody() {
+        return new RequestBodyException(HttpStatus.BAD_REQUEST, "bad request: malformed chunked body");
+    }
+
     /** The one line of text/plain to answer. */
     public String line() {
         return line;
