@@ -15,7 +15,11 @@ import org.springframework.util.unit.DataSize;
  * @param queryUri        base URI of the query-service (receives GET and HEAD)
  * @param maxBodySize     largest request body accepted; bigger ones get 413
  * @param connectTimeout  how long to wait for a TCP connection to a backend
- * @param responseTimeout how long to wait for a backend's response headers; then 504
+ * @param responseTimeout how long a backend may stay silent once the request is sent to it; then 504
+ * @param headerTimeout   how long a client may take to send a request head (line and headers),
+ *                        counted from its first byte; then 408
+ * @param bodyReadTimeout longest pause allowed while the gateway is reading a request body; then 408
+ * @param idleTimeout     how long a connection may sit without a request before it is closed
  * @param version         Zep server version we claim to be wire-compatible with (plain semver,
  *                        clients compare the part before the first {@code -} with 0.21.0)
  * @param build           build label after the {@code -} in {@code X-Zep-Version}
@@ -28,6 +32,9 @@ public record GatewayProperties(
         @DefaultValue("5MB") DataSize maxBodySize,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("30s") Duration responseTimeout,
+        @DefaultValue("10s") Duration headerTimeout,
+        @DefaultValue("10s") Duration bodyReadTimeout,
+        @DefaultValue("60s") Duration idleTimeout,
         @DefaultValue("0.27.2") String version,
         @DefaultValue("zepusers") String build,
         @DefaultValue("") String buildTime) {
@@ -44,6 +51,16 @@ public record GatewayProperties(
         }
         if (maxBodySize.toBytes() <= 0) {
             throw new IllegalArgumentException("zep.gateway.max-body-size must be positive");
+        }
+        requirePositive("response-timeout", responseTimeout);
+        requirePositive("header-timeout", headerTimeout);
+        requirePositive("body-read-timeout", bodyReadTimeout);
+        requirePositive("idle-timeout", idleTimeout);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("zep.gateway." + name + " must be positive, got: " + value);
         }
     }
 }

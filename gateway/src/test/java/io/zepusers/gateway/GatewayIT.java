@@ -89,6 +89,27 @@ class GatewayIT {
     }
 
     @Test
+    void percentEncodedCharactersInAnIdReachTheBackendExactlyAsSent() throws Exception {
+        String path = "/api/v1/user/a%2Fb%25c%5Cd%C3%A9%E2%82%AC%F0%9F%91%8D";
+
+        var response = send(request(path).GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(query.nextRequest().rawPath()).isEqualTo(path);
+    }
+
+    @Test
+    void idOfAThousandFourByteCharactersFitsAndIsForwardedRaw() throws Exception {
+        // 1,000 characters of 4 bytes each, percent-encoded: 12,000 bytes of path
+        String id = "%F0%9F%91%8D".repeat(1_000);
+
+        var response = send(request("/api/v1/user/" + id).method("PATCH", BodyPublishers.ofString("{}")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(command.nextRequest().rawPath()).isEqualTo("/api/v1/user/" + id);
+    }
+
+    @Test
     void headGoesToQueryService() throws Exception {
         var response = send(request("/api/v1/user/u1").method("HEAD", BodyPublishers.noBody()));
 
@@ -262,8 +283,15 @@ class GatewayIT {
     void slowBackendIsAGatewayTimeout() throws Exception {
         var response = send(request("/api/v1/slow").GET());
 
-        assertPlainTextError(response, 504, "gateway timeout");
+        assertPlainTextError(response, 504, "gateway timeout: query-service did not answer within 1s");
         query.releaseSlowRequests();
+    }
+
+    @Test
+    void backendThatHangsUpWithoutAnsweringIsABadGateway() throws Exception {
+        var response = send(request("/api/v1/drop").GET());
+
+        assertPlainTextError(response, 502, "bad gateway: query-service did not answer");
     }
 
     // --- helpers -----------------------------------------------------------------------

@@ -24,6 +24,9 @@ class GatewayPropertiesTest {
         assertThat(properties.maxBodySize()).isEqualTo(DataSize.ofMegabytes(5));
         assertThat(properties.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(properties.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.bodyReadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(properties.version()).isEqualTo("0.27.2");
         assertThat(properties.build()).isEqualTo("zepusers");
     }
@@ -33,6 +36,13 @@ class GatewayPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("zep.gateway.version", "0.27.2-rc1")))
                 .isInstanceOf(BindException.class)
                 .rootCause().hasMessageContaining("MAJOR.MINOR.PATCH");
+    }
+
+    @Test
+    void aTimeoutOfZeroIsRejectedBecauseItWouldRefuseEveryRequest() {
+        assertThatThrownBy(() -> bind(Map.of("zep.gateway.body-read-timeout", "0s")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("body-read-timeout must be positive");
     }
 
     private static GatewayProperties bind(Map<String, String> values) {

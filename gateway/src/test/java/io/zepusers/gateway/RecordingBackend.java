@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -21,7 +22,8 @@ import com.sun.net.httpserver.HttpServer;
  * Stand-in for the command- or query-service: records every /api request it receives exactly
  * as it arrived (raw path and query) and answers with a canned response.
  * {@code /actuator/health} answers 200; paths under {@code /api/v1/slow} wait until
- * {@link #releaseSlowRequests()} so the gateway's response timeout can fire.
+ * {@link #releaseSlowRequests()} so the gateway's response timeout can fire; paths under
+ * {@code /api/v1/drop} close the connection without an answer.
  */
 final class RecordingBackend implements AutoCloseable {
 
@@ -36,6 +38,7 @@ final class RecordingBackend implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final CountDownLatch slowRelease = new CountDownLatch(1);
+    private final AtomicInteger abortedUploads = new AtomicInteger();
     private volatile Canned canned = new Canned(200, "application/json", "{}\n");
 
     private RecordingBackend(String name) throws IOException {
@@ -80,6 +83,11 @@ final class RecordingBackend implements AutoCloseable {
         return next;
     }
 
+    /** Requests whose body stopped before its end because the gateway closed the connection. */
+    int abortedUploads() {
+        return abortedUploads.get();
+    }
+
     boolean receivedNothing() {
         return received.isEmpty();
     }
@@ -104,7 +112,12 @@ final class RecordingBackend implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException aborted) {
+                abortedUploads.incrementAndGet();
                 return; // the gateway gave up on the upload: nothing complete arrived
+            }
+            if (path.startsWith("/api/v1/drop")) {
+                // The JDK server closes the connection, unanswered, when a handler throws.
+                throw new IllegalStateException("dropping the connection on purpose");
             }
             if (path.startsWith("/api/v1/slow")) {
                 try {

@@ -16,8 +16,15 @@ final class ZepVersionAssert {
     }
 
     static void assertZepVersion(HttpResponse<?> response) {
-        String header = response.headers().firstValue("X-Zep-Version").orElse(null);
-        assertThat(header).as("X-Zep-Version on %s", response.uri()).isNotNull();
+        assertZepVersion(response.headers().firstValue("X-Zep-Version").orElse(null), response.uri());
+    }
+
+    static void assertZepVersion(RawHttp.Response response) {
+        assertZepVersion(response.header("X-Zep-Version"), "status " + response.status());
+    }
+
+    private static void assertZepVersion(String header, Object on) {
+        assertThat(header).as("X-Zep-Version on %s", on).isNotNull();
         Matcher m = FORMAT.matcher(header);
         assertThat(m.matches()).as("X-Zep-Version format: %s", header).isTrue();
         int major = Integer.parseInt(m.group(1));

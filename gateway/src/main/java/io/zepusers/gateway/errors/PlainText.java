@@ -1,6 +1,7 @@
 package io.zepusers.gateway.errors;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -21,6 +22,12 @@ public final class PlainText {
         response.getHeaders().set("Content-Type", CONTENT_TYPE);
         response.getHeaders().set("X-Content-Type-Options", "nosniff");
         return body(response, message + "\n");
+    }
+
+    /** {@code 10s} or {@code 1500ms}: how durations read in an answer. */
+    public static String duration(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** The body exactly as given, with a Content-Length. */

@@ -1,7 +1,5 @@
 package io.zepusers.gateway.errors;
 
-import io.zepusers.gateway.routing.BackendRoutes;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -9,7 +7,11 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.zepusers.gateway.GatewayProperties;
+import io.zepusers.gateway.inbound.RequestBodyException;
 import io.zepusers.gateway.limits.RequestBodyTooLargeException;
+import io.zepusers.gateway.routing.BackendRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -34,6 +36,12 @@ public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PlainTextErrorHandler.class);
 
+    private final String responseTimeout;
+
+    public PlainTextErrorHandler(GatewayProperties properties) {
+        this.responseTimeout = PlainText.duration(properties.responseTimeout());
+    }
+
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         var response = exchange.getResponse();
@@ -53,8 +61,17 @@ public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
         if (find(ex, RequestBodyTooLargeException.class) != null) {
             return new Answer(HttpStatus.PAYLOAD_TOO_LARGE, "request body too large");
         }
+        RequestBodyException brokenBody = find(ex, RequestBodyException.class);
+        if (brokenBody != null) {
+            return new Answer(brokenBody.getStatusCode(), brokenBody.line());
+        }
+        if (isBackendTimeout(ex)) {
+            log.warn("{} did not answer within {}", service(exchange), responseTimeout);
+            return new Answer(HttpStatus.GATEWAY_TIMEOUT,
+                    "gateway timeout: " + service(exchange) + " did not answer within " + responseTimeout);
+        }
         if (ex instanceof ResponseStatusException rse) {
-            if (rse.getStatusCode().is5xxServerError() && rse.getStatusCode().value() != 504) {
+            if (rse.getStatusCode().is5xxServerError()) {
                 log.error("{} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.toString(), ex);
             }
             return new Answer(rse.getStatusCode(), messageFor(rse.getStatusCode()));
@@ -64,9 +81,6 @@ public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
             log.warn("{} is not reachable: {}", service(exchange), ex.toString());
             return new Answer(HttpStatus.SERVICE_UNAVAILABLE, "service unavailable: " + service(exchange) + " is not reachable");
         }
-        if (find(ex, TimeoutException.class) != null) {
-            return new Answer(HttpStatus.GATEWAY_TIMEOUT, "gateway timeout");
-        }
         if (find(ex, IOException.class) != null && service(exchange) != null) {
             // e.g. reactor-netty's PrematureCloseException: connected, but no usable answer
             log.warn("{} failed: {}", service(exchange), ex.toString());
@@ -74,6 +88,15 @@ public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
         }
         log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         return new Answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal server error");
+    }
+
+    /**
+     * Reactor Netty's response timeout on the backend connection. A client that goes silent
+     * arrives as a {@link RequestBodyException} instead, so this is always the backend's slowness.
+     */
+    private static boolean isBackendTimeout(Throwable ex) {
+        return find(ex, ReadTimeoutException.class) != null || find(ex, TimeoutException.class) != null
+                || ex instanceof ResponseStatusException rse && rse.getStatusCode().value() == 504;
     }
 
     private static String service(ServerWebExchange exchange) {
