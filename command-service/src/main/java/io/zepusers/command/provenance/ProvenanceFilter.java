@@ -37,7 +37,7 @@ public class ProvenanceFilter extends OncePerRequestFilter {
     return p instanceof Provenance provenance ? provenance : new Provenance(UUID.randomUUID().toString(), null);
   }
 
-  /** The authenticated caller; there is no authentication yet, so nobody. */
+  /** The API key's subject when auth is on (Spring Security's filters, which run first, set the principal); else nobody. */
   private static String actorOf(HttpServletRequest request) {
     return request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
   }
