@@ -222,6 +222,20 @@ class ProjectionFailuresIT {
     assertThat(app.get("/api/v1/user/" + userId).body()).contains("real3@x.io");
   }
 
+  @Test
+  @Order(5)
+  void aRebuildPassesOverWhatTheLiveProjectionDeadLetteredAndGivesTheSameAnswers() throws Exception {
+    String before = app.get("/api/v1/user").body() + "\n" + app.get("/api/v1/sessions").body();
+    assertThat(before).contains("real3@x.io");
+    HttpResponse<String> started =
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !app.get("/api/v1/admin/rebuild").body().matches(".*\"state\":\"(preparing|building|switching)\".*"));
+    assertThat(app.get("/api/v1/admin/rebuild").body()).contains("\"state\":\"done\"");
+    assertThat(app.get("/api/v1/user").body() + "\n" + app.get("/api/v1/sessions").body()).isEqualTo(before);
+  }
+
   // --- helpers
 
   private static UserCreated userCreated(String userId) {

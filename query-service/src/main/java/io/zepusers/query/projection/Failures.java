@@ -12,11 +12,11 @@ import org.springframework.dao.DataAccessException;
  * and deadlocks (40), a read-only failover (25006), a missing table or permission (42), a broker unreachable - is
  * the environment's: the projection waits it out and never dead-letters a record for it.
  */
-final class Failures {
+public final class Failures {
 
   private Failures() {}
 
-  static boolean isRecordFault(Throwable failure) {
+  public static boolean isRecordFault(Throwable failure) {
     boolean environmental = false;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException sql) {
@@ -38,7 +38,7 @@ final class Failures {
   }
 
   /** One line for logs and the dead-letter reason: the innermost message, which names what went wrong. */
-  static String describe(Throwable failure) {
+  public static String describe(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

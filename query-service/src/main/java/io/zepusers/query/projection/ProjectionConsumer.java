@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
-import org.springframework.kafka.listener.AbstractConsumerSeekAware;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
@@ -41,11 +41,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * error handler hands it to {@link DeadLetterRecoverer}, once, and delivers the rest again.
  */
 @Component
-public class ProjectionConsumer extends AbstractConsumerSeekAware implements BatchMessageListener<String, byte[]> {
+public class ProjectionConsumer implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
 
   private static final Logger log = LoggerFactory.getLogger(ProjectionConsumer.class);
 
-  private final ConsumerSettings settings;
   private final ProjectionSettings retry;
   private final LiveBatch batches;
   private final ProjectionStore store;
@@ -57,7 +56,6 @@ public class ProjectionConsumer extends AbstractConsumerSeekAware implements Bat
   private final ReentrantLock applying = new ReentrantLock();
 
   ProjectionConsumer(
-      ConsumerSettings settings,
       ProjectionSettings retry,
       LiveBatch batches,
       ProjectionStore store,
@@ -66,7 +64,6 @@ public class ProjectionConsumer extends AbstractConsumerSeekAware implements Bat
       ProjectionStatus status,
       ObjectProvider<MessageListenerContainer> container,
       MeterRegistry meters) {
-    this.settings = settings;
     this.retry = retry;
     this.batches = batches;
     this.store = store;
@@ -163,7 +160,6 @@ public class ProjectionConsumer extends AbstractConsumerSeekAware implements Bat
    */
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    super.onPartitionsAssigned(assignments, callback);
     Map<Integer, Long> stored = storedPositions();
     if (stored == null) {
       return; // stopping
@@ -201,10 +197,5 @@ public class ProjectionConsumer extends AbstractConsumerSeekAware implements Bat
         wait = Math.min(retry.retryMaxInterval().toMillis(), (long) (wait * retry.retryMultiplier()));
       }
     }
-  }
-
-  @Override
-  public String toString() {
-    return "projection consumer of " + settings.topic();
   }
 }

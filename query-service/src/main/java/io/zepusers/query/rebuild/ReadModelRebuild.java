@@ -4,6 +4,7 @@ import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.query.projection.ConsumerSettings;
 import io.zepusers.query.projection.EventApplier;
+import io.zepusers.query.projection.Failures;
 import io.zepusers.query.projection.ProjectionConsumer;
 import io.zepusers.query.projection.ProjectionStore;
 import java.time.Duration;
@@ -167,31 +168,58 @@ public class ReadModelRebuild {
       if (records.isEmpty()) {
         continue;
       }
-      transactions.executeWithoutResult(
-          tx -> {
-            jdbc.execute("SET LOCAL search_path TO rebuild");
-            // the copies are thrown away if anything fails before the swap, so their commits need not wait for disk
-            jdbc.execute("SET LOCAL synchronous_commit TO off");
-            Map<Integer, Long> next = new HashMap<>();
-            List<PublishedEvent> events = new ArrayList<>(records.count());
-            for (ConsumerRecord<String, byte[]> record : records) {
-              try {
-                events.add(CloudEventsKafka.fromRecord(record));
-              } catch (UndecodableRecordException e) {
-                // already on the dead-letter topic from when it was first consumed
-              }
-              next.put(record.partition(), record.offset() + 1);
+      List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+      records.forEach(batch::add);
+      try {
+        applyInCopies(batch, true);
+      } catch (RuntimeException e) {
+        if (!Failures.isRecordFault(e)) {
+          throw e;
+        }
+        // the live projection dead-lettered what fails alone; the rebuild passes over it the same way
+        for (ConsumerRecord<String, byte[]> record : batch) {
+          try {
+            applyInCopies(List.of(record), true);
+          } catch (RuntimeException alone) {
+            if (!Failures.isRecordFault(alone)) {
+              throw alone;
             }
-            // the live projection dead-lettered these when it met them; the rebuild keeps the first one too
-            applier.applyAll(events).forEach(c -> log.warn("rebuild: skipping a conflicting record: {}", c.reason()));
-            next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
-          });
+            log.warn("rebuild: skipping {}-{}@{}, which cannot apply: {}", record.topic(), record.partition(), record.offset(), Failures.describe(alone));
+            applyInCopies(List.of(record), false);
+          }
+        }
+      }
       progressed(records.count());
       if (System.nanoTime() - nextLog > 0) {
         log.info("rebuild: {}", status.summary());
         nextLog = System.nanoTime() + LOG_EVERY_NANOS;
       }
     }
+  }
+
+  /** One transaction on the copies: the records' events (unless {@code apply} is false) and the positions after them. */
+  private void applyInCopies(List<ConsumerRecord<String, byte[]>> records, boolean apply) {
+    transactions.executeWithoutResult(
+        tx -> {
+          jdbc.execute("SET LOCAL search_path TO rebuild");
+          // the copies are thrown away if anything fails before the swap, so their commits need not wait for disk
+          jdbc.execute("SET LOCAL synchronous_commit TO off");
+          Map<Integer, Long> next = new HashMap<>();
+          List<PublishedEvent> events = new ArrayList<>(records.size());
+          for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+              events.add(CloudEventsKafka.fromRecord(record));
+            } catch (UndecodableRecordException e) {
+              // already on the dead-letter topic from when it was first consumed
+            }
+            next.put(record.partition(), record.offset() + 1);
+          }
+          if (apply) {
+            // the live projection dead-lettered these when it met them; the rebuild keeps the first one too
+            applier.applyAll(events).forEach(c -> log.warn("rebuild: skipping a conflicting record: {}", c.reason()));
+          }
+          next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
+        });
   }
 
   private synchronized void progressed(int events) {
