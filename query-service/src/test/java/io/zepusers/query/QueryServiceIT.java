@@ -359,6 +359,34 @@ class QueryServiceIT {
     producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event, correlationId, actor))).get();
   }
 
+  /**
+   * A row that cannot be written out (metadata nested deeper than the JSON writer goes, stored before the API limited
+   * depth) must not turn the streamed list into a 200 that ends in garbage: the connection is dropped instead.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  void aListThatFailsHalfWayIsABrokenTransferNotAShortList() throws Exception {
+    long base = pagingIds.addAndGet(1_000);
+    try {
+      for (int i = 1; i <= 200; i++) {
+        jdbc.update(
+            "INSERT INTO users (user_id, id, uuid, created_at, updated_at, metadata) VALUES (?, ?, ?, now(), now(), ?::jsonb)",
+            "streamed-" + base + "-" + i, base + i, UUID.randomUUID(), "{\"pad\":\"" + "p".repeat(100) + "\"}");
+      }
+      jdbc.update(
+          "INSERT INTO users (user_id, id, uuid, created_at, updated_at, metadata) VALUES (?, ?, ?, now(), now(), ?::jsonb)",
+          "streamed-" + base + "-deep", base + 201, UUID.randomUUID(), "{\"a\":".repeat(1_500) + "1" + "}".repeat(1_500));
+      HttpRequest list =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user?cursor=" + base))
+              .header("X-Zep-Consistency", "eventual")
+              .build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(list, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(java.io.IOException.class);
+    } finally {
+      jdbc.update("DELETE FROM users WHERE id > ? AND id <= ?", base, base + 201);
+    }
+  }
+
   /** Runs last: after everything the other tests published, a rebuild must give the same answers, byte for byte. */
   @Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
