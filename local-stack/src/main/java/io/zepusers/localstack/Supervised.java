@@ -186,7 +186,7 @@ final class Supervised {
             } else {
                 attempts++;
                 Duration delay = backoff.next();
-                console.println("local-stack: " + name + " " + reason + "; restarting in " + delay.toSeconds() + " s (restart "
+                console.println("local-stack: " + name + " " + reason + "; restarting in " + seconds(delay) + " (restart "
                         + attempts + ")");
                 if (!pause(delay)) {
                     return null;
@@ -243,6 +243,10 @@ final class Supervised {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
     private static String firstLine(String s) {
