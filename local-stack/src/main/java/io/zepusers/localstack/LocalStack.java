@@ -532,6 +532,7 @@ public final class LocalStack {
         }
 
         AtomicBoolean stopping = new AtomicBoolean();
+        AtomicBoolean mainExits = new AtomicBoolean(); // System.exit on main waits for the hook: it must not join main
         Stack stack = prepare(cfg);
         Thread mainThread = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -543,7 +544,9 @@ public final class LocalStack {
             stack.close();
             try {
                 // if we were still starting, main notices the close and stops the part it was starting
-                mainThread.join(60_000);
+                if (!mainExits.get()) {
+                    mainThread.join(60_000);
+                }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -562,6 +565,7 @@ public final class LocalStack {
                 return; // terminated while starting; the hook is stopping everything
             }
             System.err.println("ERROR: " + e.getMessage());
+            mainExits.set(true);
             System.exit(1);
             return;
         }

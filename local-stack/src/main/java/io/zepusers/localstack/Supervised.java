@@ -87,7 +87,7 @@ final class Supervised {
         await(ack, timeout, "stop " + name);
     }
 
-    /** Starts a part stopped by {@link #hold} again, on the same port and data; returns once it is healthy. */
+    /** Starts a part stopped by {@link #hold} again, on the same port and data; returns once it is healthy (at once if it runs). */
     void resume(Duration timeout) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         resumedAck = ack;
@@ -147,6 +147,10 @@ final class Supervised {
         RunningPart inst = first;
         String why = null;
         while (!closing) {
+            if (inst != null && resumeRequested) {
+                resumeRequested = false; // a start of a part that runs: nothing to do
+                resumedAck.complete(null);
+            }
             if (held) {
                 if (inst != null) {
                     current = null;

@@ -84,7 +84,10 @@ class SupervisedTest {
         assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThatThrownBy(supervised::pid).isInstanceOf(IllegalStateException.class);
         supervised.resume(Duration.ofSeconds(10));
-        assertThat(supervised.pid()).isNotEqualTo(first);
+        long second = supervised.pid();
+        assertThat(second).isNotEqualTo(first);
+        supervised.resume(Duration.ofSeconds(10));
+        assertThat(supervised.pid()).as("starting a running part changes nothing").isEqualTo(second);
         assertThat(supervised.restarts()).as("a stop on request is no crash").isZero();
         assertThat(console()).contains("sleeper stopped on request", "sleeper starting again on request", "sleeper healthy again");
     }
