@@ -207,11 +207,12 @@ final class Supervised {
                 console.printf("local-stack: %s healthy again (down %.1f s)%n", name, (upSince - downSince) / 1e9);
                 resumedAck.complete(null);
                 return inst;
-            } catch (LocalStackException e) {
+            } catch (RuntimeException e) {
+                // any failure, not only ours (a client library's): the part stays supervised
                 if (closing) {
                     return null;
                 }
-                reason = "did not start again (" + firstLine(e.getMessage()) + ")";
+                reason = "did not start again (" + firstLine(e instanceof LocalStackException ? e.getMessage() : e.toString()) + ")";
             }
         }
         return null;

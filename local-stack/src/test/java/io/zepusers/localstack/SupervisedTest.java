@@ -55,8 +55,12 @@ class SupervisedTest {
     void failedStartsAreRetriedWithAGrowingDelay() {
         AtomicInteger restarts = new AtomicInteger();
         supervised = supervise((restart, cancelled) -> {
-            if (restart && restarts.incrementAndGet() <= 2) {
+            int attempt = restart ? restarts.incrementAndGet() : 0;
+            if (attempt == 1) {
                 throw new LocalStackException("port 1234 is taken\nlog tail that is not shown");
+            }
+            if (attempt == 2) {
+                throw new IllegalStateException("a library failed");
             }
             return sleeper();
         });
@@ -68,7 +72,7 @@ class SupervisedTest {
         assertThat(console()).contains(
                 "sleeper exited (code 137); restarting in 0.05 s (restart 1)",
                 "sleeper did not start again (port 1234 is taken); restarting in 0.1 s (restart 2)",
-                "sleeper did not start again (port 1234 is taken); restarting in 0.2 s (restart 3)",
+                "sleeper did not start again (java.lang.IllegalStateException: a library failed); restarting in 0.2 s (restart 3)",
                 "sleeper healthy again");
         assertThat(console()).doesNotContain("log tail");
     }
