@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -21,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * One child JVM of the stack: its command line, its log file, a pid file (so a later start on the same data
  * directory can end a child that an abruptly killed parent left behind), readiness polling and shutdown.
  */
-final class ChildProcess {
+final class ChildProcess implements RunningPart {
     /** Every child gets this system property; it marks the process as ours when a pid file is found later. */
     static final String MARKER_PROPERTY = "zep.localstack.dir";
 
@@ -31,16 +33,23 @@ final class ChildProcess {
     private final Path logFile;
     private final Path pidFile;
     private final Process process;
+    private final Duration grace;
 
-    private ChildProcess(String name, Path logFile, Path pidFile, Process process) {
+    private ChildProcess(String name, Path logFile, Path pidFile, Process process, Duration grace) {
         this.name = name;
         this.logFile = logFile;
         this.pidFile = pidFile;
         this.process = process;
+        this.grace = grace;
     }
 
-    /** Starts {@code java <jvmArgs> <mainArgs>}, stdout and stderr to {@code logs/<name>.log} (the previous one kept as .log.1). */
-    static ChildProcess startJava(String name, Layout layout, List<String> jvmArgs, List<String> mainArgs) {
+    /**
+     * Starts {@code java <jvmArgs> <mainArgs>}, stdout and stderr to {@code logs/<name>.log}. A first start keeps the
+     * previous run's log as .log.1; a restart appends, so the crashed instance's last lines stay next to the new ones.
+     * {@link #stop()} waits {@code grace} after SIGTERM before it kills.
+     */
+    static ChildProcess startJava(String name, Layout layout, List<String> jvmArgs, List<String> mainArgs, boolean restart,
+                                  Duration grace) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-D" + MARKER_PROPERTY + "=" + layout.root());
@@ -48,17 +57,20 @@ final class ChildProcess {
         cmd.addAll(mainArgs);
         Path log = layout.log(name);
         try {
-            if (Files.exists(log)) {
+            if (restart) {
+                Files.writeString(log, "---- local-stack: restarting " + name + " at " + java.time.Instant.now() + " ----\n",
+                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } else if (Files.exists(log)) {
                 Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .start();
             Path pid = layout.pidFile(name);
             Files.writeString(pid, Long.toString(p.pid()));
-            return new ChildProcess(name, log, pid, p);
+            return new ChildProcess(name, log, pid, p, grace);
         } catch (IOException e) {
             throw new LocalStackException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -118,16 +130,18 @@ final class ChildProcess {
         }
     }
 
-    /** Polls {@code url} until it answers 200; fails fast when the process exits, or after {@code timeout}. */
-    void awaitHttpOk(String url, Duration timeout) {
-        awaitReady("GET " + url + " -> 200", () -> httpOk(url), timeout);
-    }
-
-    void awaitReady(String what, BooleanSupplier ready, Duration timeout) {
+    /**
+     * Polls {@code ready} until it holds; fails fast when the process exits or {@code cancelled} holds (the stack
+     * is stopping), or after {@code timeout}.
+     */
+    void awaitReady(String what, BooleanSupplier ready, Duration timeout, BooleanSupplier cancelled) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 throw failure(name + " exited with code " + process.exitValue() + " before it was ready", logFile);
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new LocalStackException("stopped while starting " + name);
             }
             if (ready.getAsBoolean()) {
                 return;
@@ -145,20 +159,36 @@ final class ChildProcess {
     }
 
     static boolean httpOk(String url) {
+        return httpStatus(url) == 200;
+    }
+
+    /** The status a GET of {@code url} answers, or -1 when it cannot be reached. */
+    static int httpStatus(String url) {
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return r.statusCode();
         } catch (IOException e) {
-            return false;
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return -1;
         }
     }
 
-    /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
-    void stop(Duration grace) {
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> exited() {
+        return process.onExit().thenApply(p -> OptionalInt.of(p.exitValue()));
+    }
+
+    /** SIGTERM, wait up to the grace period, then SIGKILL. */
+    @Override
+    public void stop() {
         stop(process.toHandle(), grace);
         try {
             Files.deleteIfExists(pidFile);

@@ -13,14 +13,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker + controller) as a child JVM, from the kafka_2.13 jars
  * on Maven Central. The controller quorum is static ({@code controller.quorum.voters}), so the controller port
  * is not part of the formatted metadata and may change from one start to the next.
  */
-final class KafkaBroker implements AutoCloseable {
+final class KafkaBroker implements AutoCloseable, RunningPart {
     static final String NAME = "kafka";
 
     private final ChildProcess process;
@@ -31,7 +34,9 @@ final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static KafkaBroker start(Layout layout, int port, String classpath, List<String> jvmOpts, Duration timeout) {
+    /** Starts the broker on {@code port} and its data directory (formatted on the first start) and waits until it serves. */
+    static KafkaBroker start(Layout layout, int port, String classpath, List<String> jvmOpts, Duration timeout, boolean restart,
+                             BooleanSupplier cancelled) {
         int controllerPort = Ports.free();
         Path dir = layout.kafka();
         Path data = dir.resolve("data");
@@ -54,15 +59,17 @@ final class KafkaBroker implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(jvmOpts);
         jvm.addAll(common);
-        ChildProcess child = ChildProcess.startJava(NAME, layout, jvm, List.of("kafka.Kafka", props.toString()));
+        // SIGTERM = controlled shutdown, which takes a few seconds
+        ChildProcess child = ChildProcess.startJava(NAME, layout, jvm, List.of("kafka.Kafka", props.toString()), restart,
+                Duration.ofSeconds(30));
         KafkaBroker broker = new KafkaBroker(child, "127.0.0.1:" + port);
         try {
-            child.awaitReady("TCP 127.0.0.1:" + port, () -> portOpen(port), timeout);
+            child.awaitReady("TCP 127.0.0.1:" + port, () -> portOpen(port), timeout, cancelled);
             try (Admin admin = Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
-                child.awaitReady("AdminClient describeCluster", () -> clusterUp(admin), timeout);
+                child.awaitReady("AdminClient describeCluster", () -> clusterUp(admin), timeout, cancelled);
             }
         } catch (RuntimeException e) {
             broker.close();
@@ -91,17 +98,28 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    ChildProcess process() {
-        return process;
-    }
-
     String bootstrapServers() {
         return bootstrapServers;
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> exited() {
+        return process.exited();
+    }
+
+    @Override
+    public void stop() {
+        process.stop();
+    }
+
+    @Override
     public void close() {
-        process.stop(Duration.ofSeconds(30)); // SIGTERM = controlled shutdown
+        stop();
     }
 
     private static String serverProperties(int port, int controllerPort, Path data) {

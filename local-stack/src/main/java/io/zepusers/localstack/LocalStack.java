@@ -10,15 +10,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The whole system on one machine without Docker: embedded PostgreSQL, a real Kafka broker, and the three
- * services as child JVMs, each ready before this returns. Used by {@code ./run} and by end-to-end tests.
+ * services as child JVMs, all supervised (a part that exits is started again), and reads working through the
+ * gateway before this returns. Used by {@code ./run}, the benchmarks and end-to-end tests.
  *
  * <pre>{@code
  * try (LocalStack.Running s = LocalStack.start(LocalStack.Config.defaults().gatewayPort(0).dataDir(dir))) {
@@ -163,7 +167,19 @@ public final class LocalStack {
         }
     }
 
-    /** A started stack. {@link #close()} stops everything, gateway first and PostgreSQL last. */
+    /** The supervised parts' names, in start order. */
+    public static final String POSTGRES = PostgresServer.NAME;
+    public static final String KAFKA = KafkaBroker.NAME;
+    public static final String COMMAND_SERVICE = "command-service";
+    public static final String QUERY_SERVICE = "query-service";
+    public static final String GATEWAY = "gateway";
+
+    /**
+     * A started stack whose parts are supervised: a part whose process ends without being asked to is started
+     * again on the same port and data, after 1 s doubling up to 30 s (back to 1 s once it stayed up for a minute),
+     * with a console line for the exit and one when it is healthy again. {@link #close()} stops everything,
+     * gateway first and PostgreSQL last, including a part being restarted at that moment.
+     */
     public interface Running extends AutoCloseable {
         /** {@code http://127.0.0.1:<port>}, no trailing slash. */
         String gatewayUrl();
@@ -177,14 +193,33 @@ public final class LocalStack {
         int postgresPort();
         Path dataDir();
         Path logsDir();
-        /** Completes when any child process ends (for a caller that wants to notice a crash). */
-        CompletableFuture<String> anyChildExited();
+
+        /** {@link #POSTGRES}, {@link #KAFKA}, {@link #COMMAND_SERVICE}, {@link #QUERY_SERVICE}, {@link #GATEWAY}. */
+        List<String> parts();
+
+        /** The process id of a part right now (PostgreSQL: its postmaster); fails while the part is down. */
+        long pid(String part);
+
+        /** How often the supervisor brought a part back after its process ended on its own. */
+        int restarts(String part);
+
+        /** Stops a part gracefully and keeps it down until {@link #startPart}: an outage on purpose. */
+        void stopPart(String part);
+
+        /** Starts a part stopped by {@link #stopPart} again, on the same port and data; returns once it is healthy. */
+        void startPart(String part);
+
+        /**
+         * The {@code Authorization} header for API calls when the services run with authentication on (a short-lived
+         * key signed with the {@code ZEP_AUTH_SECRET} they inherited from this process); empty when it is off.
+         */
+        Optional<String> authorization();
 
         @Override
         void close();
     }
 
-    /** Starts everything and waits until each part is healthy; on failure stops what was started and throws. */
+    /** Starts everything and waits until reads work through the gateway; on failure stops what was started and throws. */
     public static Running start(Config cfg) {
         return new Stack(cfg).start();
     }
@@ -194,22 +229,27 @@ public final class LocalStack {
         return new Stack(cfg);
     }
 
-    private record Service(String name, String healthPath) {}
+    private record Service(String name, String healthPath, String fallbackHealthPath) {}
 
-    private static final Service COMMAND = new Service("command-service", "/actuator/health");
-    private static final Service QUERY = new Service("query-service", "/actuator/health");
-    private static final Service GATEWAY = new Service("gateway", "/readyz");
+    // readiness (probes are enabled in both services; query-service's says DOWN while its projections cannot run)
+    private static final Service COMMAND = new Service(COMMAND_SERVICE, "/actuator/health/readiness", "/actuator/health");
+    private static final Service QUERY = new Service(QUERY_SERVICE, "/actuator/health/readiness", "/actuator/health");
+    private static final Service GATEWAY_SERVICE = new Service(GATEWAY, "/readyz", "/readyz");
+
+    /** A restart of PostgreSQL that has not come up by then failed (zonky waits that long even when pg_ctl gave up). */
+    private static final Duration PG_RESTART_WAIT = Duration.ofSeconds(30);
 
     static final class Stack implements Running {
         private final Config cfg;
         private final Layout layout;
-        private final AtomicBoolean closed = new AtomicBoolean();
-        private volatile PostgresServer pg;
-        private volatile KafkaBroker kafka;
-        private final List<ChildProcess> services = Collections.synchronizedList(new ArrayList<>());
-        private String gatewayUrl;
-        private String commandUrl;
-        private String queryUrl;
+        private final Map<String, Supervised> parts = new LinkedHashMap<>(); // guarded by itself, like closed
+        private boolean closed;
+        private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+        private volatile int pgPort;
+        private volatile int kafkaPort;
+        private volatile String gatewayUrl;
+        private volatile String commandUrl;
+        private volatile String queryUrl;
 
         Stack(Config cfg) {
             this.cfg = cfg;
@@ -219,7 +259,7 @@ public final class LocalStack {
         Stack start() {
             Path commandJar = findJar(COMMAND.name());
             Path queryJar = findJar(QUERY.name());
-            Path gatewayJar = findJar(GATEWAY.name());
+            Path gatewayJar = findJar(GATEWAY_SERVICE.name());
             if (cfg.clean()) {
                 endLeftovers();
                 layout.clean();
@@ -227,43 +267,50 @@ public final class LocalStack {
             layout.create();
             endLeftovers();
             int gatewayPort = Ports.claim(cfg.gatewayPort(), "the gateway", "GATEWAY_PORT");
-            int kafkaPort = Ports.claim(cfg.kafkaPort(), "Kafka", "KAFKA_PORT");
-            int pgPort = Ports.claim(cfg.postgresPort(), "PostgreSQL", "PG_PORT");
+            kafkaPort = Ports.claim(cfg.kafkaPort(), "Kafka", "KAFKA_PORT");
+            pgPort = Ports.claim(cfg.postgresPort(), "PostgreSQL", "PG_PORT");
             try {
                 long t0 = System.nanoTime();
-                pg = keep(PostgresServer.start(layout, pgPort, cfg.startTimeout(), List.of(COMMANDS_DB, QUERIES_DB)));
+                await(supervise(POSTGRES, (restart, cancelled) -> PostgresServer.start(layout, pgPort,
+                        restart && cfg.startTimeout().compareTo(PG_RESTART_WAIT) > 0 ? PG_RESTART_WAIT : cfg.startTimeout(),
+                        List.of(COMMANDS_DB, QUERIES_DB))));
                 progress("PostgreSQL ready on port " + pgPort, t0);
 
                 t0 = System.nanoTime();
-                kafka = keep(KafkaBroker.start(layout, kafkaPort, kafkaClasspath(), kafkaJvmOptions(), cfg.startTimeout()));
-                progress("Kafka ready on " + kafka.bootstrapServers(), t0);
+                await(supervise(KAFKA, (restart, cancelled) -> KafkaBroker.start(layout, kafkaPort, kafkaClasspath(),
+                        kafkaJvmOptions(), cfg.startTimeout(), restart, cancelled)));
+                progress("Kafka ready on " + kafkaBootstrapServers(), t0);
 
                 t0 = System.nanoTime();
+                // fixed for the stack's lifetime: a restarted service comes back where the gateway expects it
                 int commandPort = Ports.free();
                 int queryPort = Ports.free();
                 commandUrl = "http://127.0.0.1:" + commandPort;
                 queryUrl = "http://127.0.0.1:" + queryPort;
                 gatewayUrl = "http://127.0.0.1:" + gatewayPort;
                 // all three at once: none needs another to start (the gateway's /readyz waits for both backends)
-                ChildProcess command = startService(COMMAND, commandJar, commandPort, List.of(
-                        "--spring.datasource.url=" + pg.jdbcUrlNoUser(COMMANDS_DB),
-                        "--spring.datasource.username=" + PostgresServer.USER,
-                        "--spring.datasource.password=" + PostgresServer.USER,
-                        "--zep.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "--zep.kafka.topic=" + cfg.topic()));
-                ChildProcess query = startService(QUERY, queryJar, queryPort, List.of(
-                        "--spring.datasource.url=" + pg.jdbcUrlNoUser(QUERIES_DB),
-                        "--spring.datasource.username=" + PostgresServer.USER,
-                        "--spring.datasource.password=" + PostgresServer.USER,
-                        "--zep.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "--zep.kafka.topic=" + cfg.topic()));
-                ChildProcess gateway = startService(GATEWAY, gatewayJar, gatewayPort, List.of(
-                        "--zep.gateway.command-uri=" + commandUrl,
-                        "--zep.gateway.query-uri=" + queryUrl));
-                command.awaitHttpOk(commandUrl + COMMAND.healthPath(), cfg.startTimeout());
-                query.awaitHttpOk(queryUrl + QUERY.healthPath(), cfg.startTimeout());
-                gateway.awaitHttpOk(gatewayUrl + GATEWAY.healthPath(), cfg.startTimeout());
+                List<CompletableFuture<Void>> services = List.of(
+                        supervise(COMMAND.name(), service(COMMAND, commandJar, commandPort, List.of(
+                                "--spring.datasource.url=" + PostgresServer.jdbcUrlNoUser(pgPort, COMMANDS_DB),
+                                "--spring.datasource.username=" + PostgresServer.USER,
+                                "--spring.datasource.password=" + PostgresServer.USER,
+                                "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
+                                "--zep.kafka.topic=" + cfg.topic()))),
+                        supervise(QUERY.name(), service(QUERY, queryJar, queryPort, List.of(
+                                "--spring.datasource.url=" + PostgresServer.jdbcUrlNoUser(pgPort, QUERIES_DB),
+                                "--spring.datasource.username=" + PostgresServer.USER,
+                                "--spring.datasource.password=" + PostgresServer.USER,
+                                "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
+                                "--zep.kafka.topic=" + cfg.topic()))),
+                        supervise(GATEWAY_SERVICE.name(), service(GATEWAY_SERVICE, gatewayJar, gatewayPort, List.of(
+                                "--zep.gateway.command-uri=" + commandUrl,
+                                "--zep.gateway.query-uri=" + queryUrl))));
+                services.forEach(Stack::await);
                 progress("services ready", t0);
+
+                t0 = System.nanoTime();
+                ReadProbe.await(gatewayUrl, authorization(), cfg.startTimeout(), this::isClosed);
+                progress("reads work through the gateway", t0);
                 return this;
             } catch (RuntimeException e) {
                 close();
@@ -271,35 +318,60 @@ public final class LocalStack {
             }
         }
 
-        private ChildProcess startService(Service s, Path jar, int port, List<String> props) {
+        /** Starts the part under a supervisor of its own, unless the stack is already stopping. */
+        private CompletableFuture<Void> supervise(String name, RunningPart.Launcher launcher) {
+            synchronized (parts) {
+                if (closed) {
+                    throw new LocalStackException("stopped while starting");
+                }
+                Supervised s = new Supervised(name, launcher, new Backoff(), System.out);
+                parts.put(name, s);
+                return s.start();
+            }
+        }
+
+        private static void await(CompletableFuture<Void> started) {
+            try {
+                started.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new LocalStackException(String.valueOf(e.getCause()), e.getCause());
+            }
+        }
+
+        /** A service JVM, ready when its health (readiness where it has one) answers 200. */
+        private RunningPart.Launcher service(Service s, Path jar, int port, List<String> props) {
             List<String> jvm = new ArrayList<>(cfg.childJvmOptions());
             jvm.add("-Daxoniq.update-checker.disabled=true");
             List<String> args = new ArrayList<>(List.of("-jar", jar.toString(),
                     "--server.port=" + port, "--server.address=127.0.0.1"));
             args.addAll(props);
-            synchronized (services) {
-                if (closed.get()) {
-                    throw new LocalStackException("stopped while starting");
+            String base = "http://127.0.0.1:" + port;
+            return (restart, cancelled) -> {
+                ChildProcess child = ChildProcess.startJava(s.name(), layout, jvm, args, restart, Duration.ofSeconds(20));
+                try {
+                    String[] path = {s.healthPath()};
+                    child.awaitReady("GET " + base + s.healthPath() + " -> 200", () -> {
+                        int status = ChildProcess.httpStatus(base + path[0]);
+                        if (status == 404 && !path[0].equals(s.fallbackHealthPath())) {
+                            path[0] = s.fallbackHealthPath(); // a build without readiness probes
+                        }
+                        return status == 200;
+                    }, cfg.startTimeout(), cancelled);
+                    return child;
+                } catch (RuntimeException e) {
+                    child.stop();
+                    throw e;
                 }
-                ChildProcess child = ChildProcess.startJava(s.name(), layout, jvm, args);
-                services.add(child);
-                return child;
-            }
+            };
         }
 
-        /** A part that finished starting after close() began (a signal during start-up) is stopped at once. */
-        private <T extends AutoCloseable> T keep(T part) {
-            synchronized (services) {
-                if (!closed.get()) {
-                    return part;
-                }
+        private boolean isClosed() {
+            synchronized (parts) {
+                return closed;
             }
-            try {
-                part.close();
-            } catch (Exception ignored) {
-                // best effort: we are already stopping
-            }
-            throw new LocalStackException("stopped while starting");
         }
 
         private List<String> kafkaJvmOptions() {
@@ -324,7 +396,7 @@ public final class LocalStack {
             if (!Files.isDirectory(layout.run())) {
                 return;
             }
-            for (String name : List.of(GATEWAY.name(), QUERY.name(), COMMAND.name(), KafkaBroker.NAME)) {
+            for (String name : List.of(GATEWAY, QUERY_SERVICE, COMMAND_SERVICE, KAFKA)) {
                 ChildProcess.endLeftover(name, layout);
             }
         }
@@ -358,63 +430,75 @@ public final class LocalStack {
 
         @Override
         public void close() {
-            List<ChildProcess> reversed;
-            synchronized (services) {
-                if (closed.getAndSet(true)) {
+            List<Supervised> all;
+            synchronized (parts) {
+                if (closed) {
                     return;
                 }
-                reversed = new ArrayList<>(services);
+                closed = true;
+                all = new ArrayList<>(parts.values());
             }
-            Collections.reverse(reversed); // gateway, query, command
-            for (ChildProcess s : reversed) {
-                s.stop(Duration.ofSeconds(20));
+            try {
+                all.forEach(Supervised::beginClose); // from here on nothing is restarted, and a restart under way gives up
+                Collections.reverse(all); // gateway, query, command, Kafka, PostgreSQL
+                for (Supervised s : all) {
+                    s.finishClose(cfg.startTimeout().plusSeconds(30));
+                }
+            } finally {
+                closedFuture.complete(null);
             }
-            KafkaBroker k;
-            PostgresServer p;
-            synchronized (services) {
-                k = kafka;
-                p = pg;
-            }
-            if (k != null) {
-                k.close();
-            }
-            if (p != null) {
-                p.close();
+        }
+
+        /** Returns once {@link #close()} has stopped everything. */
+        void awaitClosed() throws InterruptedException {
+            try {
+                closedFuture.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
             }
         }
 
         boolean startedAnything() {
-            synchronized (services) {
-                return pg != null || kafka != null || !services.isEmpty();
+            synchronized (parts) {
+                return !parts.isEmpty();
+            }
+        }
+
+        private Supervised part(String name) {
+            synchronized (parts) {
+                Supervised s = parts.get(name);
+                if (s == null) {
+                    throw new IllegalArgumentException("no part named " + name + "; parts: " + parts.keySet());
+                }
+                return s;
             }
         }
 
         @Override
-        public CompletableFuture<String> anyChildExited() {
-            List<CompletableFuture<String>> exits = new ArrayList<>();
-            synchronized (services) {
-                List<ChildProcess> all = new ArrayList<>(services);
-                if (kafka != null) {
-                    all.add(kafka.process());
-                }
-                for (ChildProcess c : all) {
-                    exits.add(c.process().onExit().thenApply(p -> c.name() + " exited with code " + p.exitValue()
-                            + "; log: " + c.logFile() + "\n" + ChildProcess.tail(c.logFile(), 30)));
-                }
+        public List<String> parts() {
+            synchronized (parts) {
+                return List.copyOf(parts.keySet());
             }
-            CompletableFuture<String> any = new CompletableFuture<>();
-            exits.forEach(f -> f.thenAccept(any::complete));
-            return any;
+        }
+
+        @Override public long pid(String name) { return part(name).pid(); }
+        @Override public int restarts(String name) { return part(name).restarts(); }
+        @Override public void stopPart(String name) { part(name).hold(cfg.startTimeout()); }
+        @Override public void startPart(String name) { part(name).resume(cfg.startTimeout()); }
+
+        @Override
+        public Optional<String> authorization() {
+            return ApiKey.authorization(System.getenv(), "local-stack", Duration.ofHours(1));
         }
 
         @Override public String gatewayUrl() { return gatewayUrl; }
         @Override public String commandServiceUrl() { return commandUrl; }
         @Override public String queryServiceUrl() { return queryUrl; }
-        @Override public String kafkaBootstrapServers() { return kafka.bootstrapServers(); }
+        @Override public String kafkaBootstrapServers() { return "127.0.0.1:" + kafkaPort; }
         @Override public String topic() { return cfg.topic(); }
-        @Override public String commandsJdbcUrl() { return pg.jdbcUrl(COMMANDS_DB); }
-        @Override public String queriesJdbcUrl() { return pg.jdbcUrl(QUERIES_DB); }
-        @Override public int postgresPort() { return pg.port(); }
+        @Override public String commandsJdbcUrl() { return PostgresServer.jdbcUrl(pgPort, COMMANDS_DB); }
+        @Override public String queriesJdbcUrl() { return PostgresServer.jdbcUrl(pgPort, QUERIES_DB); }
+        @Override public int postgresPort() { return pgPort; }
         @Override public Path dataDir() { return layout.root(); }
         @Override public Path logsDir() { return layout.logs(); }
     }
@@ -448,6 +532,7 @@ public final class LocalStack {
         }
 
         AtomicBoolean stopping = new AtomicBoolean();
+        AtomicBoolean mainExits = new AtomicBoolean(); // System.exit on main waits for the hook: it must not join main
         Stack stack = prepare(cfg);
         Thread mainThread = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -459,7 +544,9 @@ public final class LocalStack {
             stack.close();
             try {
                 // if we were still starting, main notices the close and stops the part it was starting
-                mainThread.join(60_000);
+                if (!mainExits.get()) {
+                    mainThread.join(60_000);
+                }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -478,6 +565,7 @@ public final class LocalStack {
                 return; // terminated while starting; the hook is stopping everything
             }
             System.err.println("ERROR: " + e.getMessage());
+            mainExits.set(true);
             System.exit(1);
             return;
         }
@@ -489,18 +577,10 @@ public final class LocalStack {
         System.out.println("READY " + s.gatewayUrl());
         System.out.flush();
 
-        String exit;
         try {
-            exit = s.anyChildExited().get();
+            stack.awaitClosed(); // the supervisors keep every part running until Ctrl-C / SIGTERM
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
-        } catch (Exception e) {
-            exit = e.toString();
-        }
-        if (!stopping.get()) {
-            System.err.println("ERROR: " + exit);
-            new Thread(() -> System.exit(1)).start(); // runs the hook, which stops the rest (and joins this thread)
         }
     }
 
@@ -512,7 +592,9 @@ public final class LocalStack {
 
     private static void usage(PrintStream out) {
         out.println("usage: ./run [--no-build] [--clean] [--data-dir=DIR]");
-        out.println("  starts PostgreSQL, Kafka, command-service, query-service and the gateway; Ctrl-C stops them");
+        out.println("  starts PostgreSQL, Kafka, command-service, query-service and the gateway, prints READY once reads");
+        out.println("  work through the gateway, and restarts any part that exits (backoff 1 s doubling to 30 s);");
+        out.println("  Ctrl-C stops them all");
         out.println("  --clean          delete the data directory's pg/, kafka/, logs/ first");
         out.println("  --data-dir=DIR   where data and logs live (default ./data)");
         out.println("  env: GATEWAY_PORT (8000), KAFKA_PORT (9092), PG_PORT (random), 0 = random free port;");

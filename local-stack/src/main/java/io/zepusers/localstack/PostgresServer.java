@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,17 +26,21 @@ import java.util.stream.Stream;
  * which is what keeps data across restarts. Two leftovers of an abruptly ended run are handled here: a
  * half-initialised directory (initdb refuses a non-empty one) and a postmaster still running on it.
  */
-final class PostgresServer implements AutoCloseable {
+final class PostgresServer implements AutoCloseable, RunningPart {
+    static final String NAME = "postgres";
     static final String USER = "postgres";
 
     private final EmbeddedPostgres pg;
     private final int port;
+    private final ProcessHandle postmaster;
 
-    private PostgresServer(EmbeddedPostgres pg, int port) {
+    private PostgresServer(EmbeddedPostgres pg, int port, ProcessHandle postmaster) {
         this.pg = pg;
         this.port = port;
+        this.postmaster = postmaster;
     }
 
+    /** Starts the cluster in {@code layout.pg()} (initialised on the first start) on {@code port}, with {@code databases}. */
     static PostgresServer start(Layout layout, int port, Duration timeout, List<String> databases) {
         Path dir = layout.pg();
         Path log = layout.log("postgres");
@@ -56,8 +62,20 @@ final class PostgresServer implements AutoCloseable {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            PostgresServer server = new PostgresServer(pg, port);
-            server.createDatabases(databases);
+            // pg_ctl runs the server as a daemon: it is not our child, so it is watched through its pid file
+            ProcessHandle postmaster = ChildProcess.readPid(dir.resolve("postmaster.pid")).flatMap(ProcessHandle::of)
+                    .orElse(null);
+            PostgresServer server = new PostgresServer(pg, port, postmaster);
+            try {
+                if (postmaster == null) {
+                    throw new LocalStackException("PostgreSQL started on port " + port + " but " + dir.resolve("postmaster.pid")
+                            + " names no running process");
+                }
+                server.createDatabases(databases);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
             return server;
         } catch (IOException | RuntimeException e) {
             if (e instanceof LocalStackException lse) {
@@ -89,11 +107,15 @@ final class PostgresServer implements AutoCloseable {
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/<db>?user=postgres} (trust authentication, loopback only). */
     String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER;
+        return jdbcUrl(port, database);
+    }
+
+    static String jdbcUrl(int port, String database) {
+        return jdbcUrlNoUser(port, database) + "?user=" + USER;
     }
 
     /** The same URL without credentials, for {@code spring.datasource.url}. */
-    String jdbcUrlNoUser(String database) {
+    static String jdbcUrlNoUser(int port, String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
@@ -102,11 +124,53 @@ final class PostgresServer implements AutoCloseable {
     }
 
     @Override
+    public long pid() {
+        return postmaster.pid();
+    }
+
+    /**
+     * Polled every 250 ms: the JDK notices the end of a process that is not its child only after seconds. The exit
+     * code of such a process is not known.
+     */
+    @Override
+    public CompletableFuture<OptionalInt> exited() {
+        CompletableFuture<OptionalInt> exited = new CompletableFuture<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                while (postmaster.isAlive()) {
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exited.complete(OptionalInt.empty());
+        }, "watch-postgres-" + postmaster.pid());
+        watcher.setDaemon(true);
+        watcher.start();
+        return exited;
+    }
+
+    /** {@code pg_ctl stop -m fast}; after a crash it only releases zonky's lock on the data directory. */
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
     public void close() {
         try {
-            pg.close(); // pg_ctl stop -m fast
+            pg.close(); // pg_ctl stop -m fast, waiting 5 s at most
         } catch (IOException e) {
             System.err.println("local-stack: stopping PostgreSQL: " + e.getMessage());
+        }
+        if (postmaster == null) {
+            return;
+        }
+        try {
+            postmaster.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("local-stack: PostgreSQL (pid " + postmaster.pid() + ") did not stop within 30 s; killing it");
+            postmaster.destroyForcibly();
         }
     }
 

@@ -2,6 +2,13 @@ package io.zepusers.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zepusers.events.CloudEventsKafka;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.UserCreated;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole system as separate processes (real PostgreSQL, a real Kafka broker, the three service jars),
@@ -271,6 +281,81 @@ class LocalStackIT {
         JsonNode user = readUser(survivorUserId, u -> true);
         assertThat(user.path("uuid").asText()).isEqualTo(survivorUuid);
         assertThat(user.path("email").asText()).isEqualTo("again@example.com");
+    }
+
+    /**
+     * SIGKILL one part after the other: the supervisor starts each again on the same port and data, and a write
+     * followed by a read through the gateway works again within a bound.
+     */
+    @Test
+    @Order(7)
+    void killedPartsAreRestartedAndTheApiWorksAgain() {
+        for (String part : List.of(LocalStack.QUERY_SERVICE, LocalStack.COMMAND_SERVICE, LocalStack.GATEWAY, LocalStack.KAFKA,
+                LocalStack.POSTGRES)) {
+            long pid = stack.pid(part);
+            int restarts = stack.restarts(part);
+            long t0 = System.nanoTime();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            await(part + " restarted").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> stack.restarts(part) > restarts);
+            assertThat(stack.pid(part)).as(part + "'s new process").isNotEqualTo(pid);
+            double restarted = (System.nanoTime() - t0) / 1e9;
+            await(part + " killed: a create and then a read through the gateway work again")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        String userId = "kill-" + UUID.randomUUID();
+                        HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+                        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                        String uuid = JSON.readTree(created.body()).path("uuid").asText();
+                        readUser(userId, u -> u.path("uuid").asText().equals(uuid));
+                    });
+            System.out.printf("%s killed: healthy again after %.1f s, create and read work after %.1f s%n",
+                    part, restarted, (System.nanoTime() - t0) / 1e9);
+        }
+        assertThat(stack.restarts(LocalStack.GATEWAY)).as("restarts of a part that was killed once").isEqualTo(1);
+    }
+
+    /**
+     * Events published while query-service was down are a backlog its projections must apply before reads (which
+     * wait for the topic's end) answer. READY (start() returning) must mean reads work, not just that the services'
+     * health endpoints answer: the very first read after it answers 200.
+     */
+    @Test
+    @Order(8)
+    void readyMeansReadsWorkEvenWithABacklogToApply() throws Exception {
+        stack.stopPart(LocalStack.QUERY_SERVICE);
+        int users = 100_000;
+        long t0 = System.nanoTime();
+        publishUsers(users);
+        System.out.printf("published %d user.created events in %.1f s while query-service was down%n", users,
+                (System.nanoTime() - t0) / 1e9);
+        stack.close();
+        stack = null;
+        t0 = System.nanoTime();
+        stack = LocalStack.start(config.clean(false));
+        System.out.printf("started again with that backlog in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        HttpResponse<String> first = send("GET", "/api/v1/user/backlog-" + users, null);
+        assertThat(first.statusCode()).as("the first read after READY: " + first.body()).isEqualTo(200);
+    }
+
+    /** Straight onto the topic, as command-service publishes them (the read side never asks the event store). */
+    private static void publishUsers(int users) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 262_144), new StringSerializer(), new ByteArraySerializer())) {
+            Instant at = Instant.parse("2024-01-01T00:00:00Z");
+            for (int u = 1; u <= users; u++) {
+                String userId = "backlog-" + u;
+                // paging ids far above the command side's, which are dense from 1
+                UserCreated created = new UserCreated(userId, UUID.randomUUID(), 1_000_000_000L + u, null, null, null, Map.of(), at);
+                producer.send(CloudEventsKafka.toRecord(stack.topic(),
+                        new PublishedEvent(UUID.randomUUID().toString(), at, userId, 0, created)));
+            }
+            producer.flush();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
