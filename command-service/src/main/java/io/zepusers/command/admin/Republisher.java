@@ -1,5 +1,6 @@
 package io.zepusers.command.admin;
 
+import io.zepusers.command.publish.PublishedNotCommitted;
 import java.util.Map;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -19,10 +20,12 @@ public class Republisher {
 
   private final EventProcessingConfiguration processing;
   private final JdbcTemplate jdbc;
+  private final PublishedNotCommitted alreadyOnKafka;
 
-  Republisher(EventProcessingConfiguration processing, JdbcTemplate jdbc) {
+  Republisher(EventProcessingConfiguration processing, JdbcTemplate jdbc, PublishedNotCommitted alreadyOnKafka) {
     this.processing = processing;
     this.jdbc = jdbc;
+    this.alreadyOnKafka = alreadyOnKafka;
   }
 
   /** Starts a republish; false if one is still running. */
@@ -32,6 +35,7 @@ public class Republisher {
       return false;
     }
     publisher.shutDown();
+    alreadyOnKafka.forget();
     publisher.resetTokens();
     publisher.start();
     return true;

@@ -7,9 +7,7 @@ import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.ZepEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -43,23 +41,19 @@ class KafkaEventPublisher {
   private final PublicationTracker tracker;
   private final UnpublishableEvents unpublishable;
 
-  /**
-   * Events Kafka acknowledged in a batch whose commit (the token's, in PostgreSQL) has not happened: when the commit
-   * fails (the database went away) the batch is processed again, and these are not sent a second time. Emptied as
-   * batches commit. A crash in that window still re-sends them: delivery stays at least once, and subscribers
-   * recognise a redelivery by (ce_aggregateid, ce_sequence).
-   */
-  private final Map<String, RecordMetadata> acknowledgedNotCommitted = new ConcurrentHashMap<>();
+  private final PublishedNotCommitted acknowledgedNotCommitted;
 
   KafkaEventPublisher(
       Producer<String, byte[]> producer,
       KafkaSettings settings,
       PublicationTracker tracker,
-      UnpublishableEvents unpublishable) {
+      UnpublishableEvents unpublishable,
+      PublishedNotCommitted acknowledgedNotCommitted) {
     this.producer = producer;
     this.settings = settings;
     this.tracker = tracker;
     this.unpublishable = unpublishable;
+    this.acknowledgedNotCommitted = acknowledgedNotCommitted;
   }
 
   @EventHandler
@@ -93,7 +87,7 @@ class KafkaEventPublisher {
         key -> {
           List<PendingAck> acks = new ArrayList<>();
           batch.onPrepareCommit(uow -> awaitAll(acks));
-          batch.afterCommit(uow -> acks.forEach(a -> acknowledgedNotCommitted.remove(a.event().id())));
+          batch.afterCommit(uow -> acks.forEach(a -> acknowledgedNotCommitted.committed(a.event().id())));
           return acks;
         });
   }
@@ -109,7 +103,7 @@ class KafkaEventPublisher {
       for (PendingAck pending : acks) {
         try {
           RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          acknowledgedNotCommitted.put(pending.event().id(), landed);
+          acknowledgedNotCommitted.acknowledged(pending.event().id(), landed);
           if (pending.traceId() != null) {
             tracker.published(pending.traceId(), pending.event().id(), landed.partition(), landed.offset());
           }
