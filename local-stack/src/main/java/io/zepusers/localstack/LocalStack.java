@@ -290,18 +290,8 @@ public final class LocalStack {
                 gatewayUrl = "http://127.0.0.1:" + gatewayPort;
                 // all three at once: none needs another to start (the gateway's /readyz waits for both backends)
                 List<CompletableFuture<Void>> services = List.of(
-                        supervise(COMMAND.name(), service(COMMAND, commandJar, commandPort, List.of(
-                                "--spring.datasource.url=" + PostgresServer.jdbcUrlNoUser(pgPort, COMMANDS_DB),
-                                "--spring.datasource.username=" + PostgresServer.USER,
-                                "--spring.datasource.password=" + PostgresServer.USER,
-                                "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
-                                "--zep.kafka.topic=" + cfg.topic()))),
-                        supervise(QUERY.name(), service(QUERY, queryJar, queryPort, List.of(
-                                "--spring.datasource.url=" + PostgresServer.jdbcUrlNoUser(pgPort, QUERIES_DB),
-                                "--spring.datasource.username=" + PostgresServer.USER,
-                                "--spring.datasource.password=" + PostgresServer.USER,
-                                "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
-                                "--zep.kafka.topic=" + cfg.topic()))),
+                        supervise(COMMAND.name(), service(COMMAND, commandJar, commandPort, backendArgs(pgPort, COMMANDS_DB))),
+                        supervise(QUERY.name(), service(QUERY, queryJar, queryPort, backendArgs(pgPort, QUERIES_DB))),
                         supervise(GATEWAY_SERVICE.name(), service(GATEWAY_SERVICE, gatewayJar, gatewayPort, List.of(
                                 "--zep.gateway.command-uri=" + commandUrl,
                                 "--zep.gateway.query-uri=" + queryUrl))));
@@ -422,6 +412,16 @@ public final class LocalStack {
             } catch (IOException e) {
                 return 0;
             }
+        }
+
+        /** command-service and query-service: their database and the event topic. */
+        private List<String> backendArgs(int pgPort, String database) {
+            return List.of(
+                    "--spring.datasource.url=" + PostgresServer.jdbcUrlNoUser(pgPort, database),
+                    "--spring.datasource.username=" + PostgresServer.USER,
+                    "--spring.datasource.password=" + PostgresServer.USER,
+                    "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
+                    "--zep.kafka.topic=" + cfg.topic());
         }
 
         private static void progress(String what, long t0) {
