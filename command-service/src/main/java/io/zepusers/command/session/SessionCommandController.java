@@ -4,7 +4,6 @@ import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
 import io.zepusers.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
-import io.zepusers.web.BadRequestException;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
 import org.springframework.http.HttpStatus;
@@ -32,14 +31,7 @@ class SessionCommandController {
   ResponseEntity<SessionView> create(HttpServletRequest request) {
     JsonBody json = JsonBody.read(request);
     String sessionId = json.id("session_id");
-    if (sessionId == null) {
-      throw new BadRequestException("session_id cannot be empty");
-    }
-    String given = json.string("user_id");
-    if (given != null && given.isEmpty()) {
-      throw new BadRequestException("user_id cannot be empty when given");
-    }
-    String userId = json.id("user_id");
+    String userId = json.optionalId("user_id");
     CommandSender.Sent<SessionState> created = commands.send(new CreateSession(sessionId, userId, json.metadata("metadata")));
     return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
   }

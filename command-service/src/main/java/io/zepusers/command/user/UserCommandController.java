@@ -33,9 +33,6 @@ class UserCommandController {
   ResponseEntity<UserView> create(HttpServletRequest request) {
     JsonBody json = JsonBody.read(request);
     String userId = json.id("user_id");
-    if (userId == null) {
-      throw new BadRequestException("user_id cannot be empty");
-    }
     if (userId.startsWith(SessionStream.PREFIX)) {
       throw new BadRequestException("user_id cannot start with \"" + SessionStream.PREFIX + "\" (the event store's name for session streams)");
     }

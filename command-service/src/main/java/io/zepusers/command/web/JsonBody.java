@@ -87,10 +87,21 @@ public final class JsonBody {
     return InputLimits.text(field, string(field));
   }
 
-  /** An id field within {@link InputLimits#id}; absent, null or empty gives null. */
+  /** A required id field within {@link InputLimits#id} (absent, null or empty is a 400). */
   public String id(String field) {
+    return InputLimits.id(field, string(field));
+  }
+
+  /** An optional id field: absent or null gives null; given, it must be a valid id. */
+  public String optionalId(String field) {
     String value = string(field);
-    return value == null || value.isEmpty() ? null : InputLimits.id(field, value);
+    if (value == null) {
+      return null;
+    }
+    if (value.isEmpty()) {
+      throw new BadRequestException(field + " cannot be empty when given");
+    }
+    return InputLimits.id(field, value);
   }
 
   /**
