@@ -1,12 +1,8 @@
 package io.zepusers.localstack;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.zepusers.api.ApiKeys;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,20 +27,7 @@ final class ApiKey {
 
     static String mint(String secret, String subject, boolean admin, Duration validFor) {
         long now = Instant.now().getEpochSecond();
-        String header = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"" + subject.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"admin\":" + admin
-                + ",\"iat\":" + now + ",\"exp\":" + (now + validFor.toSeconds()) + "}");
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] sig = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-            return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
-    }
-
-    private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return ApiKeys.sign(secret, "{\"sub\":\"" + subject.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"admin\":" + admin + ",\"iat\":" + now + ",\"exp\":" + (now + validFor.toSeconds()) + "}");
     }
 }
