@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.query.consistency.AppliedPositions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -75,6 +76,10 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
         Timer.builder("projection.lag")
             .description("from an event being stored to its change being visible in the read model")
             .publishPercentiles(0.5, 0.99)
+            // buckets, so that a scraper can compute the lag of any time window (histogram_quantile)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
             .register(meters);
   }
 
