@@ -1,51 +1,80 @@
 package io.zepusers.command.personaldata;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The per-user keys, in the command database, read and written inside the event-store transaction. */
+/**
+ * The per-user keys, in the command database, read and written inside the event-store transaction.
+ *
+ * <p>Writing asks the database every time (one statement): a key cached by user could outlive a delete made by
+ * another instance, and data encrypted with a destroyed key would be lost. Reading (loading an aggregate,
+ * publishing) looks keys up by id through a cache: key ids are never reused and a key never changes, so a cached key
+ * can only be one destroyed since. This instance's own deletes evict at once; a delete made by another instance is
+ * seen here within {@code zep.personal-data.key-cache-ttl} (default 10 s). During that time this instance can still
+ * decrypt the deleted user's events in memory (nothing it serves reads them: the API reads the read models).
+ */
 @Component
 public class PersonalDataKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CURRENT =
+      "WITH made AS (INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?)"
+          + " ON CONFLICT (user_id) DO NOTHING RETURNING key_id, secret)"
+          + " SELECT key_id, secret FROM made"
+          + " UNION ALL SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
 
   private final JdbcTemplate jdbc;
+  private final Cache<UUID, Optional<SecretKey>> byId;
 
-  PersonalDataKeys(JdbcTemplate jdbc) {
+  PersonalDataKeys(
+      JdbcTemplate jdbc,
+      @Value("${zep.personal-data.key-cache-ttl:10s}") Duration ttl,
+      @Value("${zep.personal-data.key-cache-size:100000}") long size) {
     this.jdbc = jdbc;
+    this.byId = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(size).build();
   }
 
   /** A user's current key, made on first use. */
   KeyRef currentFor(String userId) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    jdbc.update(
-        "INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
-        userId,
-        UUID.randomUUID(),
-        secret);
-    return jdbc.queryForObject(
-        "SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?",
-        (rs, row) -> new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES")),
-        userId);
+    // one statement: the INSERT's RETURNING when it made the key, else the existing row (the CTE's SELECT does not
+    // see the row the INSERT adds, so exactly one of the two answers)
+    KeyRef key =
+        jdbc.queryForObject(
+            CURRENT,
+            (rs, row) -> new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES")),
+            userId,
+            UUID.randomUUID(),
+            secret,
+            userId);
+    byId.put(key.id(), Optional.of(key.key()));
+    return key;
   }
 
   /** The key with this id, unless it was destroyed. */
   Optional<SecretKey> find(UUID keyId) {
-    List<SecretKey> keys =
-        jdbc.query("SELECT secret FROM personal_data_keys WHERE key_id = ?", (rs, row) -> new SecretKeySpec(rs.getBytes(1), "AES"), keyId);
-    return keys.stream().findFirst();
+    return byId.get(keyId, id -> {
+      List<SecretKey> keys =
+          jdbc.query("SELECT secret FROM personal_data_keys WHERE key_id = ?", (rs, row) -> new SecretKeySpec(rs.getBytes(1), "AES"), id);
+      return keys.stream().findFirst();
+    });
   }
 
   /** Destroys the user's key: everything personal it encrypted is unreadable from now on. */
   public void destroy(String userId) {
-    jdbc.update("DELETE FROM personal_data_keys WHERE user_id = ?", userId);
+    List<UUID> destroyed = jdbc.queryForList("DELETE FROM personal_data_keys WHERE user_id = ? RETURNING key_id", UUID.class, userId);
+    byId.invalidateAll(destroyed);
   }
 
   record KeyRef(UUID id, SecretKey key) {}
