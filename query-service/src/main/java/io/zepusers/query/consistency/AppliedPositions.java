@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class AppliedPositions {
 
+  private static final long FIRST_DATABASE_CHECK_NANOS = Duration.ofMillis(5).toNanos();
   private static final long DATABASE_CHECK_NANOS = Duration.ofMillis(25).toNanos();
 
   private final ProjectionStore store;
@@ -36,26 +37,36 @@ public class AppliedPositions {
    *
    * @return false when {@code timeout} passed first
    */
-  public synchronized boolean awaitReached(Map<Integer, Long> targets, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long nextDatabaseCheck = 0;
-    while (!reached(targets)) {
-      long now = System.nanoTime();
-      if (now - deadline >= 0) {
-        return false;
-      }
-      if (now - nextDatabaseCheck >= 0) {
-        nextDatabaseCheck = now + DATABASE_CHECK_NANOS;
-        try {
-          advance(store.positions());
-        } catch (DataAccessException e) {
-          // the database is away: wait on, the bound turns this into a 503 rather than a 500
+  public boolean awaitReached(Map<Integer, Long> targets, Duration timeout) throws InterruptedException {
+    long now = System.nanoTime();
+    long deadline = now + timeout.toNanos();
+    // This instance's consumer usually gets there within milliseconds; the database (where other instances record
+    // the partitions they apply) is asked only after a short wait, and never while holding the lock that the
+    // consumer and every other reader need.
+    long nextDatabaseCheck = now + FIRST_DATABASE_CHECK_NANOS;
+    while (true) {
+      synchronized (this) {
+        while (!reached(targets)) {
+          now = System.nanoTime();
+          if (now - deadline >= 0) {
+            return false;
+          }
+          if (now - nextDatabaseCheck >= 0) {
+            break;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextDatabaseCheck - now));
         }
-        continue;
+        if (reached(targets)) {
+          return true;
+        }
       }
-      TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextDatabaseCheck - now));
+      nextDatabaseCheck = System.nanoTime() + DATABASE_CHECK_NANOS;
+      try {
+        advance(store.positions());
+      } catch (DataAccessException e) {
+        // the database is away: wait on, the bound turns this into a 503 rather than a 500
+      }
     }
-    return true;
   }
 
   private boolean reached(Map<Integer, Long> targets) {
