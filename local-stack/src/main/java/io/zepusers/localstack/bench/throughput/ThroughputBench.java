@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,7 @@ public final class ThroughputBench {
       double readySeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "stack READY in %.1f s (%s)%n", readySeconds, stack.gatewayUrl());
       stack.authorization().ifPresent(wrk::authorization);
+      wrk.measureCpuOf(stack);
       Memory memory = Memory.watch(stack);
 
       PostgresBaseline.Result pg = PostgresBaseline.measure(stack, options.connections(), options.seconds());
@@ -85,19 +88,23 @@ public final class ThroughputBench {
       Wrk.Result lists = wrk.run("list.lua", gateway, options.connections(), options.seconds(), Long.toString(users));
       add("GET /api/v1/user?limit=10, default consistency", lists, pg.selectsPerSecond(), "≥ 3,000/s");
 
+      if (!options.skip().contains("steady")) {
       SteadyCreates.Result steady = SteadyCreates.run(stack, options.rate(), options.seconds());
       rows.add(new Row(
           String.format(Locale.ROOT, "projection lag (stored → readable) at %,d creates/s", options.rate()),
           String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (%,.0f/s sent, %d failed)",
               steady.lagP50Millis(), steady.lagP99Millis(), steady.achievedRate(), steady.failed()),
           "", "", "p99 ≤ 50 ms"));
+      }
 
+      if (!options.skip().contains("list")) {
       BigList.Result list = BigList.run(stack, options.listUsers(), memory);
       rows.add(new Row(
           String.format(Locale.ROOT, "unlimited list of %,d users, streamed", list.users()),
           String.format(Locale.ROOT, "%.1f s, %,.0f users/s; query-service heap max %,d MB", list.seconds(),
               list.users() / list.seconds(), list.heapMaxBytes() >> 20),
           "", "", "heap ≤ 256 MB"));
+      }
       for (String part : List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
         rows.add(new Row("RSS max of " + part + " (whole run)",
             String.format(Locale.ROOT, "%,d MB", memory.maxRss(part) >> 20), "", "", "≤ 512 MB"));
@@ -135,34 +142,42 @@ public final class ThroughputBench {
   record Row(String figure, String measured, String baseline, String ratio, String target) {}
 
   /** Command-line options; {@code --small} is what CI runs to check that the bench works. */
-  record Options(int seconds, int warmupSeconds, int connections, int rate, long listUsers, int maxIds, Path repoRoot) {
+  record Options(int seconds, int warmupSeconds, int connections, int rate, long listUsers, int maxIds, Path repoRoot, Set<String> skip) {
 
     static Options parse(String[] args) {
       boolean small = false;
       Integer seconds = null;
       Integer rate = null;
+      Integer warmup = null;
       Long users = null;
+      Set<String> skip = new HashSet<>();
       for (String a : args) {
+        if (a.startsWith("--skip=")) {
+          skip.addAll(List.of(a.substring("--skip=".length()).split(",")));
+          continue;
+        }
         Matcher m = Pattern.compile("--(\\w+)(?:=(\\d+))?").matcher(a);
         if (!m.matches()) {
-          throw new IllegalArgumentException("unknown argument " + a + "; use --small, --seconds=S, --rate=R, --users=N");
+          throw new IllegalArgumentException("unknown argument " + a + "; use --small, --seconds=S, --rate=R, --users=N, --warmup=S, --skip=steady,list");
         }
         switch (m.group(1)) {
           case "small" -> small = true;
           case "seconds" -> seconds = Integer.parseInt(m.group(2));
           case "rate" -> rate = Integer.parseInt(m.group(2));
+          case "warmup" -> warmup = Integer.parseInt(m.group(2));
           case "users" -> users = Long.parseLong(m.group(2));
           default -> throw new IllegalArgumentException("unknown argument " + a);
         }
       }
       return new Options(
           seconds != null ? seconds : small ? 2 : 15,
-          small ? 2 : 10,
+          warmup != null ? warmup : small ? 2 : 30,
           32,
           rate != null ? rate : small ? 200 : 1000,
           users != null ? users : small ? 10_000 : 1_000_000,
           100_000,
-          Path.of(System.getProperty("zep.repo", ".")).toAbsolutePath());
+          Path.of(System.getProperty("zep.repo", ".")).toAbsolutePath(),
+          Set.copyOf(skip));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.zepusers.localstack.bench.throughput;
 
+import io.zepusers.localstack.LocalStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +22,16 @@ final class Wrk {
   private final Path scripts;
   private final Path work;
   private String authorization;
+  private LocalStack.Running stack;
 
   Wrk(Path scripts, Path work, int connections, int seconds) {
     this.scripts = scripts;
     this.work = work;
+  }
+
+  /** Also reports the CPU each part of {@code stack} used per request. */
+  void measureCpuOf(LocalStack.Running stack) {
+    this.stack = stack;
   }
 
   void authorization(String header) {
@@ -43,6 +51,7 @@ final class Wrk {
     command.add(baseUrl);
     command.add("--");
     command.addAll(List.of(args));
+    Map<String, Double> cpuBefore = stack == null ? null : CpuUse.snapshot(stack);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
@@ -58,6 +67,9 @@ final class Wrk {
     System.out.printf(Locale.ROOT, "  %-10s %-40s c=%-3d %,8.0f/s  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  errors %d%n",
         script, baseUrl + " " + String.join(" ", args).replaceAll("\\S*/(\\S+)", "$1"), connections,
         r.perSecond(), r.p50Millis(), r.p99Millis(), r.maxMicros() / 1000.0, r.errors());
+    if (cpuBefore != null) {
+      System.out.println("             CPU ms per request: " + CpuUse.perRequest(cpuBefore, CpuUse.snapshot(stack), r.requests()));
+    }
     return r;
   }
 
