@@ -83,9 +83,16 @@ public final class LocalStack {
                     javaOpts.isEmpty() ? DEFAULT_CHILD_JVM_OPTIONS : Arrays.asList(javaOpts.split("\\s+")));
         }
 
-        /** Heap kept small: four JVMs share the machine. C1 only: start-up time matters more here than peak speed. */
+        /**
+         * Heap kept small: four JVMs share the machine. Both JIT tiers for query-service and the gateway: C2 roughly
+         * doubled the reads they serve. command-service stays on C1 ({@link #COMMAND_SERVICE_JIT}): with C2 its
+         * first minutes of writes cost three times the CPU (compiling Axon and Spring) and the stack needed about
+         * 60 s instead of 33 s to be READY (docs/performance.md).
+         */
         static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
-                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k");
+        /** Added to command-service's options when the defaults are used. */
+        static final List<String> COMMAND_SERVICE_JIT = List.of("-XX:TieredStopAtLevel=1");
 
         public Config dataDir(Path dir) {
             return new Config(dir, clean, gatewayPort, kafkaPort, postgresPort, repoRoot, topic, startTimeout, childJvmOptions);
@@ -334,6 +341,9 @@ public final class LocalStack {
         /** A service JVM, ready when its health (readiness where it has one) answers 200. */
         private RunningPart.Launcher service(Service s, Path jar, int port, List<String> props) {
             List<String> jvm = new ArrayList<>(cfg.childJvmOptions());
+            if (s == COMMAND && cfg.childJvmOptions().equals(Config.DEFAULT_CHILD_JVM_OPTIONS)) {
+                jvm.addAll(Config.COMMAND_SERVICE_JIT);
+            }
             jvm.add("-Daxoniq.update-checker.disabled=true");
             List<String> args = new ArrayList<>(List.of("-jar", jar.toString(),
                     "--server.port=" + port, "--server.address=127.0.0.1"));
