@@ -11,6 +11,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,15 +50,15 @@ public class PersonalDataKeys {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     // one statement: the INSERT's RETURNING when it made the key, else the existing row (the CTE's SELECT does not
-    // see the row the INSERT adds, so exactly one of the two answers)
+    // see the row the INSERT adds, so at most one of the two answers). Neither answers when another transaction made
+    // the key while this statement waited on it: the statement's snapshot is older than that commit, so the row is
+    // read again, in a new statement (read committed: it sees the commit).
+    RowMapper<KeyRef> keyRef = (rs, row) -> new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES"));
+    List<KeyRef> made = jdbc.query(CURRENT, keyRef, userId, UUID.randomUUID(), secret, userId);
     KeyRef key =
-        jdbc.queryForObject(
-            CURRENT,
-            (rs, row) -> new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES")),
-            userId,
-            UUID.randomUUID(),
-            secret,
-            userId);
+        made.isEmpty()
+            ? jdbc.queryForObject("SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?", keyRef, userId)
+            : made.get(0);
     byId.put(key.id(), Optional.of(key.key()));
     return key;
   }
