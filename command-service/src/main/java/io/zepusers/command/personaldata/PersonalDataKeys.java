@@ -28,11 +28,11 @@ import org.springframework.stereotype.Component;
 public class PersonalDataKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String OF_USER = "SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
   private static final String CURRENT =
       "WITH made AS (INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?)"
           + " ON CONFLICT (user_id) DO NOTHING RETURNING key_id, secret)"
-          + " SELECT key_id, secret FROM made"
-          + " UNION ALL SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
+          + " SELECT key_id, secret FROM made UNION ALL " + OF_USER;
 
   private final JdbcTemplate jdbc;
   private final Cache<UUID, Optional<SecretKey>> byId;
@@ -57,7 +57,7 @@ public class PersonalDataKeys {
     List<KeyRef> made = jdbc.query(CURRENT, keyRef, userId, UUID.randomUUID(), secret, userId);
     KeyRef key =
         made.isEmpty()
-            ? jdbc.queryForObject("SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?", keyRef, userId)
+            ? jdbc.queryForObject(OF_USER, keyRef, userId)
             : made.get(0);
     byId.put(key.id(), Optional.of(key.key()));
     return key;

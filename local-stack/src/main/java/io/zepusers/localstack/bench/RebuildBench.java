@@ -1,12 +1,9 @@
 package io.zepusers.localstack.bench;
 
-import io.zepusers.events.CloudEventsKafka;
-import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserUpdated;
-import io.zepusers.events.ZepEvent;
 import io.zepusers.localstack.LocalStack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * How fast the read models rebuild. Starts a fresh stack, writes {@code events} events straight onto the topic
@@ -96,16 +89,8 @@ public final class RebuildBench {
     }
   }
 
-  private static void produce(LocalStack.Running stack, long events) throws Exception {
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+  private static void produce(LocalStack.Running stack, long events) {
+    try (TopicWriter topic = new TopicWriter(stack)) {
       Instant t = Instant.parse("2024-01-01T00:00:00Z");
       long users = events / 5;
       for (long u = 1; u <= users; u++) {
@@ -114,17 +99,12 @@ public final class RebuildBench {
         String sessionId = userId + "-s";
         UUID sessionUuid = UUID.randomUUID();
         Map<String, Object> metadata = Map.of("plan", Map.of("tier", "pro", "seats", 3), "n", u);
-        send(producer, stack, userId, 0, new UserCreated(userId, uuid, u, userId + "@example.com", "First", "Last", metadata, t));
-        send(producer, stack, userId, 1, new UserUpdated(userId, uuid, userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(1)));
-        send(producer, stack, userId, 2, new UserUpdated(userId, uuid, "new-" + userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(2)));
-        send(producer, stack, sessionId, 0, new SessionCreated(sessionId, sessionUuid, u, userId, Map.of("channel", "web"), t.plusSeconds(3)));
-        send(producer, stack, sessionId, 1, new SessionUpdated(sessionId, sessionUuid, userId, Map.of("channel", "app"), t.plusSeconds(4)));
+        topic.send(userId, 0, new UserCreated(userId, uuid, u, userId + "@example.com", "First", "Last", metadata, t));
+        topic.send(userId, 1, new UserUpdated(userId, uuid, userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(1)));
+        topic.send(userId, 2, new UserUpdated(userId, uuid, "new-" + userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(2)));
+        topic.send(sessionId, 0, new SessionCreated(sessionId, sessionUuid, u, userId, Map.of("channel", "web"), t.plusSeconds(3)));
+        topic.send(sessionId, 1, new SessionUpdated(sessionId, sessionUuid, userId, Map.of("channel", "app"), t.plusSeconds(4)));
       }
-      producer.flush();
     }
-  }
-
-  private static void send(KafkaProducer<String, byte[]> producer, LocalStack.Running stack, String aggregate, long seq, ZepEvent event) {
-    producer.send(CloudEventsKafka.toRecord(stack.topic(), new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), aggregate, seq, event)));
   }
 }

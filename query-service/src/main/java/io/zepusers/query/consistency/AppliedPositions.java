@@ -46,7 +46,10 @@ public class AppliedPositions {
     long nextDatabaseCheck = now + FIRST_DATABASE_CHECK_NANOS;
     while (true) {
       synchronized (this) {
-        while (!reached(targets)) {
+        while (true) {
+          if (reached(targets)) {
+            return true;
+          }
           now = System.nanoTime();
           if (now - deadline >= 0) {
             return false;
@@ -55,9 +58,6 @@ public class AppliedPositions {
             break;
           }
           TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextDatabaseCheck - now));
-        }
-        if (reached(targets)) {
-          return true;
         }
       }
       nextDatabaseCheck = System.nanoTime() + DATABASE_CHECK_NANOS;

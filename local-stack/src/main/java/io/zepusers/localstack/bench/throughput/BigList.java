@@ -1,9 +1,8 @@
 package io.zepusers.localstack.bench.throughput;
 
-import io.zepusers.events.CloudEventsKafka;
-import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import io.zepusers.localstack.LocalStack;
+import io.zepusers.localstack.bench.TopicWriter;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -13,10 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Streams an unlimited user list ({@code GET /api/v1/user}, no limit) of {@code users} users through the gateway
@@ -68,18 +63,13 @@ final class BigList {
   }
 
   private static void produce(LocalStack.Running stack, long users) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (TopicWriter topic = new TopicWriter(stack)) {
       Instant now = Instant.now();
       for (long u = 0; u < users; u++) {
         String userId = "list-user-" + u;
-        UserCreated created = new UserCreated(userId, UUID.randomUUID(), FIRST_ID + u, userId + "@example.com", "Ada", "Lovelace",
-            Map.of("plan", "pro", "n", u), now);
-        producer.send(CloudEventsKafka.toRecord(stack.topic(), new PublishedEvent(UUID.randomUUID().toString(), now, userId, 0, created)));
+        topic.send(userId, 0, new UserCreated(userId, UUID.randomUUID(), FIRST_ID + u, userId + "@example.com", "Ada", "Lovelace",
+            Map.of("plan", "pro", "n", u), now));
       }
-      producer.flush();
     }
   }
 }

@@ -43,7 +43,7 @@ public final class ThroughputBench {
 
   private void run() throws Exception {
     Path work = Files.createTempDirectory("zep-throughput-bench");
-    Wrk wrk = new Wrk(options.repoRoot().resolve("bench/wrk"), work, options.connections(), options.seconds());
+    Wrk wrk = new Wrk(options.repoRoot().resolve("bench/wrk"), work);
     LocalStack.Config config =
         LocalStack.Config.defaults().dataDir(work.resolve("stack")).clean(true).gatewayPort(0).kafkaPort(0).postgresPort(0);
     long t0 = System.nanoTime();
@@ -52,67 +52,70 @@ public final class ThroughputBench {
       System.out.printf(Locale.ROOT, "stack READY in %.1f s (%s)%n", readySeconds, stack.gatewayUrl());
       stack.authorization().ifPresent(wrk::authorization);
       wrk.measureCpuOf(stack);
-      Memory memory = Memory.watch(stack);
+      try (Memory memory = Memory.watch(stack)) {
+        measure(stack, wrk, work, memory, readySeconds);
+      }
+    }
+  }
 
-      PostgresBaseline.Result pg = PostgresBaseline.measure(stack, options.connections(), options.seconds());
-      System.out.printf(Locale.ROOT, "PostgreSQL alone: %,.0f inserts/s, %,.0f selects/s%n", pg.insertsPerSecond(), pg.selectsPerSecond());
+  private void measure(LocalStack.Running stack, Wrk wrk, Path work, Memory memory, double readySeconds) throws Exception {
+    PostgresBaseline.Result pg = PostgresBaseline.measure(stack, options.connections(), options.seconds());
+    System.out.printf(Locale.ROOT, "PostgreSQL alone: %,.0f inserts/s, %,.0f selects/s%n", pg.insertsPerSecond(), pg.selectsPerSecond());
 
-      String gateway = stack.gatewayUrl();
-      System.out.println("warming up (creates and reads, " + options.warmupSeconds() + " s each) ...");
-      wrk.run("create.lua", gateway, options.connections(), options.warmupSeconds(), "warm");
-      String ids = UserIds.fetch(gateway, stack.authorization(), work.resolve("ids.txt"), options.maxIds()).file().toString();
-      wrk.run("get.lua", gateway, options.connections(), options.warmupSeconds(), ids);
+    String gateway = stack.gatewayUrl();
+    System.out.println("warming up (creates and reads, " + options.warmupSeconds() + " s each) ...");
+    wrk.run("create.lua", gateway, options.connections(), options.warmupSeconds(), "warm");
+    String ids = UserIds.fetch(gateway, stack.authorization(), work.resolve("ids.txt"), options.maxIds()).file().toString();
+    wrk.run("get.lua", gateway, options.connections(), options.warmupSeconds(), ids);
 
-      Wrk.Result creates = wrk.run("create.lua", gateway, options.connections(), options.seconds(), "gw");
-      add("POST /api/v1/user (unique ids), 32 in flight", creates, pg.insertsPerSecond(), "≥ 2,000/s, p99 ≤ 50 ms");
-      Wrk.Result direct = wrk.run("create.lua", stack.commandServiceUrl(), options.connections(), options.seconds(), "cs");
-      add("  same, straight to command-service", direct, pg.insertsPerSecond(), "");
-      Wrk.Result oneClient = wrk.run("create.lua", gateway, 1, options.seconds(), "one");
-      add("  same, one client, creates in a row", oneClient, pg.insertsPerSecond(), "");
+    Wrk.Result creates = wrk.run("create.lua", gateway, options.connections(), options.seconds(), "gw");
+    add("POST /api/v1/user (unique ids), 32 in flight", creates, pg.insertsPerSecond(), "≥ 2,000/s, p99 ≤ 50 ms");
+    Wrk.Result direct = wrk.run("create.lua", stack.commandServiceUrl(), options.connections(), options.seconds(), "cs");
+    add("  same, straight to command-service", direct, pg.insertsPerSecond(), "");
+    Wrk.Result oneClient = wrk.run("create.lua", gateway, 1, options.seconds(), "one");
+    add("  same, one client, creates in a row", oneClient, pg.insertsPerSecond(), "");
 
-      UserIds.Users existing = UserIds.fetch(gateway, stack.authorization(), work.resolve("ids.txt"), options.maxIds());
-      long users = existing.highestId();
-      ids = existing.file().toString();
-      Wrk.Result updates = wrk.run("update.lua", gateway, options.connections(), options.seconds(), ids);
-      add("PATCH /api/v1/user/{id}, 32 in flight", updates, pg.insertsPerSecond(), "≥ 2,000/s, p99 ≤ 50 ms");
+    UserIds.Users existing = UserIds.fetch(gateway, stack.authorization(), work.resolve("ids.txt"), options.maxIds());
+    long users = existing.highestId();
+    ids = existing.file().toString();
+    Wrk.Result updates = wrk.run("update.lua", gateway, options.connections(), options.seconds(), ids);
+    add("PATCH /api/v1/user/{id}, 32 in flight", updates, pg.insertsPerSecond(), "≥ 2,000/s, p99 ≤ 50 ms");
 
-      Wrk.Result gets = wrk.run("get.lua", gateway, options.connections(), options.seconds(), ids);
-      add("GET /api/v1/user/{id}, default consistency", gets, pg.selectsPerSecond(), "≥ 5,000/s, p99 ≤ 20 ms");
-      Wrk.Result eventual = wrk.run("get.lua", gateway, options.connections(), options.seconds(), ids, "eventual");
-      add("  same, X-Zep-Consistency: eventual", eventual, pg.selectsPerSecond(), "");
-      Wrk.Result qsDefault = wrk.run("get.lua", stack.queryServiceUrl(), options.connections(), options.seconds(), ids);
-      add("  same, straight to query-service, default", qsDefault, pg.selectsPerSecond(), "");
-      Wrk.Result qsEventual =
-          wrk.run("get.lua", stack.queryServiceUrl(), options.connections(), options.seconds(), ids, "eventual");
-      add("  same, straight to query-service, eventual", qsEventual, pg.selectsPerSecond(), "");
-      Wrk.Result lists = wrk.run("list.lua", gateway, options.connections(), options.seconds(), Long.toString(users));
-      add("GET /api/v1/user?limit=10, default consistency", lists, pg.selectsPerSecond(), "≥ 3,000/s");
+    Wrk.Result gets = wrk.run("get.lua", gateway, options.connections(), options.seconds(), ids);
+    add("GET /api/v1/user/{id}, default consistency", gets, pg.selectsPerSecond(), "≥ 5,000/s, p99 ≤ 20 ms");
+    Wrk.Result eventual = wrk.run("get.lua", gateway, options.connections(), options.seconds(), ids, "eventual");
+    add("  same, X-Zep-Consistency: eventual", eventual, pg.selectsPerSecond(), "");
+    Wrk.Result qsDefault = wrk.run("get.lua", stack.queryServiceUrl(), options.connections(), options.seconds(), ids);
+    add("  same, straight to query-service, default", qsDefault, pg.selectsPerSecond(), "");
+    Wrk.Result qsEventual =
+        wrk.run("get.lua", stack.queryServiceUrl(), options.connections(), options.seconds(), ids, "eventual");
+    add("  same, straight to query-service, eventual", qsEventual, pg.selectsPerSecond(), "");
+    Wrk.Result lists = wrk.run("list.lua", gateway, options.connections(), options.seconds(), Long.toString(users));
+    add("GET /api/v1/user?limit=10, default consistency", lists, pg.selectsPerSecond(), "≥ 3,000/s");
 
-      if (!options.skip().contains("steady")) {
+    if (!options.skip().contains("steady")) {
       SteadyCreates.Result steady = SteadyCreates.run(stack, options.rate(), options.seconds());
       rows.add(new Row(
           String.format(Locale.ROOT, "projection lag (stored → readable) at %,d creates/s", options.rate()),
           String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (%,.0f/s sent, %d failed)",
               steady.lagP50Millis(), steady.lagP99Millis(), steady.achievedRate(), steady.failed()),
           "", "", "p99 ≤ 50 ms"));
-      }
+    }
 
-      if (!options.skip().contains("list")) {
+    if (!options.skip().contains("list")) {
       BigList.Result list = BigList.run(stack, options.listUsers(), memory);
       rows.add(new Row(
           String.format(Locale.ROOT, "unlimited list of %,d users, streamed", list.users()),
           String.format(Locale.ROOT, "%.1f s, %,.0f users/s; query-service heap max %,d MB", list.seconds(),
               list.users() / list.seconds(), list.heapMaxBytes() >> 20),
           "", "", "heap ≤ 256 MB"));
-      }
-      for (String part : List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
-        rows.add(new Row("RSS max of " + part + " (whole run)",
-            String.format(Locale.ROOT, "%,d MB", memory.maxRss(part) >> 20), "", "", "≤ 512 MB"));
-      }
-      rows.add(new Row("local stack READY", String.format(Locale.ROOT, "%.1f s", readySeconds), "", "", "≤ 60 s"));
-      memory.close();
-      print(pg);
     }
+    for (String part : List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+      rows.add(new Row("RSS max of " + part + " (whole run)",
+          String.format(Locale.ROOT, "%,d MB", memory.maxRss(part) >> 20), "", "", "≤ 512 MB"));
+    }
+    rows.add(new Row("local stack READY", String.format(Locale.ROOT, "%.1f s", readySeconds), "", "", "≤ 60 s"));
+    print(pg);
   }
 
   private void add(String figure, Wrk.Result r, double baseline, String target) {

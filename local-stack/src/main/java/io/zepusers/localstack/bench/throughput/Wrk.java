@@ -24,7 +24,7 @@ final class Wrk {
   private String authorization;
   private LocalStack.Running stack;
 
-  Wrk(Path scripts, Path work, int connections, int seconds) {
+  Wrk(Path scripts, Path work) {
     this.scripts = scripts;
     this.work = work;
   }
