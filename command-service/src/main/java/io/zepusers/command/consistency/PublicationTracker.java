@@ -45,10 +45,10 @@ public class PublicationTracker {
   }
 
   /** Kafka acknowledged an event. Events of commands handled elsewhere or long done are ignored. */
-  public void published(String traceId, String eventId, int partition, long offset) {
+  public void published(String traceId, String eventId, int generation, int partition, long offset) {
     Pending p = pending.get(traceId);
     if (p != null) {
-      p.published(eventId, partition, offset);
+      p.published(eventId, generation, partition, offset);
     }
   }
 
@@ -67,6 +67,7 @@ public class PublicationTracker {
     private final Set<String> outstanding = new HashSet<>();
     private final Set<String> early = new HashSet<>();
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
+    private int generation = 1;
 
     Pending(PublisherPosition publisher) {
       this.publisher = publisher;
@@ -78,7 +79,15 @@ public class PublicationTracker {
       }
     }
 
-    synchronized void published(String eventId, int partition, long offset) {
+    /**
+     * One command's events are stored in one transaction, and a generation takes over only while none can be stored
+     * and after the publisher passed all stored ones: they all land in one generation.
+     */
+    synchronized void published(String eventId, int generation, int partition, long offset) {
+      if (generation != this.generation) {
+        nextOffsets.clear();
+        this.generation = generation;
+      }
       nextOffsets.merge(partition, offset + 1, Math::max);
       settled(eventId);
     }
@@ -105,11 +114,11 @@ public class PublicationTracker {
           return null;
         }
         if (publisher != null && !publisher.publishesHere() && publisher.covers(outstanding)) {
-          return new ConsistencyToken(Map.of());
+          return new ConsistencyToken(generation, Map.of());
         }
         TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, REMOTE_CHECK_NANOS));
       }
-      return new ConsistencyToken(Map.copyOf(nextOffsets));
+      return new ConsistencyToken(generation, Map.copyOf(nextOffsets));
     }
   }
 }

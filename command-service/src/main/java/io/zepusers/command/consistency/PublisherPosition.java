@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * own publisher does not hold the segment (another instance publishes) asks this whether its events went out.
  */
 @Component
-class PublisherPosition {
+public class PublisherPosition {
 
   static final String PUBLISHER = "kafka-publisher";
 
@@ -47,14 +47,41 @@ class PublisherPosition {
     List<Long> indexes =
         jdbc.queryForList(
             "SELECT globalindex FROM domainevententry WHERE eventidentifier = ANY(?)", Long.class, (Object) eventIds.toArray(new String[0]));
-    List<TrackingToken> tokens =
-        jdbc.query(
-            "SELECT token, tokentype FROM tokenentry WHERE processorname = ? AND token IS NOT NULL",
-            (rs, row) -> serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null)),
-            PUBLISHER);
+    List<TrackingToken> tokens = tokens();
     return indexes.size() == eventIds.size()
         && !tokens.isEmpty()
         && indexes.stream().allMatch(index -> tokens.stream().anyMatch(t -> passed(t, index)));
+  }
+
+  /**
+   * The publisher has handled every stored event up to {@code head}: its position is there, and none of the gaps it
+   * still waits for below it is an event that exists by now. (With writes held back, a gap that is not an event by
+   * now is a rolled-back append and will never be one.)
+   */
+  public boolean reached(long head) {
+    List<TrackingToken> tokens = tokens();
+    return !tokens.isEmpty() && tokens.stream().allMatch(t -> reached(jdbc, t, head));
+  }
+
+  /** {@code token} has passed every event stored up to {@code head} (see {@link #reached(long)}). */
+  public static boolean reached(JdbcTemplate jdbc, TrackingToken token, long head) {
+    if (token == null || token.position().orElse(-1) < head) {
+      return false;
+    }
+    if (!(token instanceof GapAwareTrackingToken t) || t.getGaps().isEmpty()) {
+      return true;
+    }
+    Long[] gaps = t.getGaps().stream().filter(g -> g <= head).toArray(Long[]::new);
+    Integer missed =
+        gaps.length == 0 ? 0 : jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE globalindex = ANY(?)", Integer.class, (Object) gaps);
+    return missed != null && missed == 0;
+  }
+
+  private List<TrackingToken> tokens() {
+    return jdbc.query(
+        "SELECT token, tokentype FROM tokenentry WHERE processorname = ? AND token IS NOT NULL",
+        (rs, row) -> serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null)),
+        PUBLISHER);
   }
 
   /**

@@ -42,53 +42,66 @@ class KafkaEventPublisher {
   private final UnpublishableEvents unpublishable;
 
   private final PublishedNotCommitted acknowledgedNotCommitted;
+  private final Generations generations;
 
   KafkaEventPublisher(
       Producer<String, byte[]> producer,
+      Generations generations,
       KafkaSettings settings,
       PublicationTracker tracker,
       UnpublishableEvents unpublishable,
       PublishedNotCommitted acknowledgedNotCommitted) {
     this.producer = producer;
+    this.generations = generations;
     this.settings = settings;
     this.tracker = tracker;
     this.unpublishable = unpublishable;
     this.acknowledgedNotCommitted = acknowledgedNotCommitted;
   }
 
+  /** A stored event as the contract has it on Kafka. */
+  static PublishedEvent published(ZepEvent event, DomainEventMessage<?> message) {
+    return new PublishedEvent(
+        message.getIdentifier(),
+        event.occurredAt(),
+        message.getAggregateIdentifier(),
+        message.getSequenceNumber(),
+        event,
+        text(message.getMetaData().get(Provenance.CORRELATION_ID)),
+        text(message.getMetaData().get(Provenance.ACTOR)));
+  }
+
   @EventHandler
   void on(ZepEvent event, DomainEventMessage<?> message) {
-    PublishedEvent published =
-        new PublishedEvent(
-            message.getIdentifier(),
-            event.occurredAt(),
-            message.getAggregateIdentifier(),
-            message.getSequenceNumber(),
-            event,
-            text(message.getMetaData().get(Provenance.CORRELATION_ID)),
-            text(message.getMetaData().get(Provenance.ACTOR)));
+    PublishedEvent published = published(event, message);
     Object traceId = message.getMetaData().get("traceId");
-    RecordMetadata landedBefore = acknowledgedNotCommitted.get(published.id());
+    Batch batch = batch();
+    RecordMetadata landedBefore = acknowledgedNotCommitted.get(published.id(), batch.generation().topic());
     Future<RecordMetadata> ack =
         landedBefore != null
             ? CompletableFuture.completedFuture(landedBefore)
-            : producer.send(CloudEventsKafka.toRecord(settings.topic(), published));
-    pendingAcks().add(new PendingAck(traceId == null ? null : traceId.toString(), published, ack));
+            : producer.send(CloudEventsKafka.toRecord(batch.generation().topic(), published));
+    batch.acks().add(new PendingAck(traceId == null ? null : traceId.toString(), published, ack));
   }
 
   private static String text(Object value) {
     return value == null ? null : value.toString();
   }
 
-  private List<PendingAck> pendingAcks() {
-    UnitOfWork<?> batch = CurrentUnitOfWork.get();
-    return batch.getOrComputeResource(
+  /**
+   * The batch's generation and acknowledgements. The generation is read once per batch, in the batch's transaction:
+   * a generation takes over only while no event can be stored and after this publisher has passed every stored one
+   * (see {@link GenerationBuilder#takeOver}), so a batch's events all belong to the generation it read.
+   */
+  private Batch batch() {
+    UnitOfWork<?> uow = CurrentUnitOfWork.get();
+    return uow.getOrComputeResource(
         PENDING_ACKS,
         key -> {
-          List<PendingAck> acks = new ArrayList<>();
-          batch.onPrepareCommit(uow -> awaitAll(acks));
-          batch.afterCommit(uow -> acks.forEach(a -> acknowledgedNotCommitted.committed(a.event().id())));
-          return acks;
+          Batch batch = new Batch(generations.current(), new ArrayList<>());
+          uow.onPrepareCommit(u -> awaitAll(batch));
+          uow.afterCommit(u -> batch.acks().forEach(a -> acknowledgedNotCommitted.committed(a.event().id())));
+          return batch;
         });
   }
 
@@ -97,7 +110,8 @@ class KafkaEventPublisher {
    * unpublishable and passed over, so that it cannot stop publishing for everyone; any other failure (the broker is
    * away, a timeout) fails the batch, which is retried with backoff until Kafka takes it.
    */
-  private void awaitAll(List<PendingAck> acks) {
+  private void awaitAll(Batch batch) {
+    List<PendingAck> acks = batch.acks();
     long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
     try {
       for (PendingAck pending : acks) {
@@ -105,7 +119,7 @@ class KafkaEventPublisher {
           RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           acknowledgedNotCommitted.acknowledged(pending.event().id(), landed);
           if (pending.traceId() != null) {
-            tracker.published(pending.traceId(), pending.event().id(), landed.partition(), landed.offset());
+            tracker.published(pending.traceId(), pending.event().id(), batch.generation().number(), landed.partition(), landed.offset());
           }
         } catch (ExecutionException e) {
           if (!UnpublishableEvents.refusedForGood(e.getCause())) {
@@ -126,6 +140,8 @@ class KafkaEventPublisher {
       throw new KafkaPublishException("interrupted while waiting for Kafka", e);
     }
   }
+
+  private record Batch(Generations.Generation generation, List<PendingAck> acks) {}
 
   private record PendingAck(String traceId, PublishedEvent event, Future<RecordMetadata> ack) {}
 

@@ -37,12 +37,15 @@ public class PublishedNotCommitted {
 
   PublishedNotCommitted(
       KafkaSettings settings,
+      Generations generations,
       @Value("${axon.eventhandling.processors.kafka-publisher.batch-size:100}") int batchSize) {
-    byEventId.putAll(readTail(settings, batchSize));
+    byEventId.putAll(readTail(settings.bootstrapServers(), generations.current().topic(), batchSize));
   }
 
-  RecordMetadata get(String eventId) {
-    return byEventId.get(eventId);
+  /** Where the event landed in {@code topic} without its batch committing; null if it is to be sent. */
+  RecordMetadata get(String eventId, String topic) {
+    RecordMetadata landed = byEventId.get(eventId);
+    return landed != null && landed.topic().equals(topic) ? landed : null;
   }
 
   void acknowledged(String eventId, RecordMetadata landed) {
@@ -59,18 +62,18 @@ public class PublishedNotCommitted {
   }
 
   /** Event id to where it landed, for the last {@code perPartition} records of each partition of the topic. */
-  static Map<String, RecordMetadata> readTail(KafkaSettings settings, int perPartition) {
+  static Map<String, RecordMetadata> readTail(String bootstrapServers, String topic, int perPartition) {
     Map<String, RecordMetadata> tail = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(settings.topic(), Duration.ofSeconds(30)).stream()
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       consumer.assign(partitions);
@@ -97,7 +100,7 @@ public class PublishedNotCommitted {
         }
       }
     }
-    log.info("the last records of {}: {} events the publisher will not send again", settings.topic(), tail.size());
+    log.info("the last records of {}: {} events the publisher will not send again", topic, tail.size());
     return tail;
   }
 }

@@ -16,10 +16,10 @@ class PublicationTrackerTest {
     tracker.stored("cmd-1", "e1");
     tracker.stored("cmd-1", "e2");
     tracker.stored("cmd-1", "e3");
-    tracker.published("cmd-1", "e1", 2, 40);
-    tracker.published("cmd-1", "e2", 2, 41);
-    tracker.published("other-command", "x", 0, 7);
-    tracker.published("cmd-1", "e3", 0, 5);
+    tracker.published("cmd-1", "e1", 1, 2, 40);
+    tracker.published("cmd-1", "e2", 1, 2, 41);
+    tracker.published("other-command", "x", 1, 0, 7);
+    tracker.published("cmd-1", "e3", 1, 0, 5);
 
     ConsistencyToken token = pending.await(Duration.ofSeconds(1));
 
@@ -32,9 +32,18 @@ class PublicationTrackerTest {
     PublicationTracker.Pending pending = tracker.start("cmd-2");
     tracker.stored("cmd-2", "e1");
     tracker.stored("cmd-2", "e2");
-    tracker.published("cmd-2", "e1", 1, 3);
+    tracker.published("cmd-2", "e1", 1, 1, 3);
 
     assertThat(pending.await(Duration.ofMillis(50))).isNull();
+  }
+
+  @Test
+  void aTokenOfALaterGenerationNamesIt() throws Exception {
+    PublicationTracker.Pending pending = tracker.start("cmd-4");
+    tracker.stored("cmd-4", "e1");
+    tracker.published("cmd-4", "e1", 3, 1, 9);
+
+    assertThat(pending.await(Duration.ofSeconds(1))).hasToString("3@1:10");
   }
 
   @Test

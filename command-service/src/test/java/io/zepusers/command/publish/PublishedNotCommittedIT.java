@@ -6,7 +6,6 @@ import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import io.zepusers.testinfra.TestInfra;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +49,8 @@ class PublishedNotCommittedIT {
         landed.add(producer.send(CloudEventsKafka.toRecord(topic, event)).get());
       }
     }
-    KafkaSettings settings = new KafkaSettings(TestInfra.kafkaBootstrapServers(), topic, 2, (short) 1, Duration.ofSeconds(10), 1_048_576);
 
-    Map<String, RecordMetadata> tail = PublishedNotCommitted.readTail(settings, 3);
+    Map<String, RecordMetadata> tail = PublishedNotCommitted.readTail(TestInfra.kafkaBootstrapServers(), topic, 3);
 
     // expected: on each partition, the last 3 records sent there
     Map<Integer, List<Integer>> sentTo = new java.util.TreeMap<>();

@@ -1,0 +1,110 @@
+package io.zepusers.command.publish;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the event topic's generations with the configured partitions, record size and retention, and brings a
+ * topic made elsewhere to those settings: a smaller record limit would make the broker refuse whole batches (innocent
+ * records with them), and an unbounded retention would keep deleted users' personal data on Kafka forever.
+ */
+@Component
+public class EventTopics {
+
+  private static final Logger log = LoggerFactory.getLogger(EventTopics.class);
+
+  private final KafkaSettings settings;
+
+  EventTopics(KafkaSettings settings) {
+    this.settings = settings;
+  }
+
+  public void ensure(String topic) {
+    try (Admin admin = admin()) {
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      if (existing.contains(topic)) {
+        alignConfig(admin, topic);
+        return;
+      }
+      NewTopic created =
+          new NewTopic(topic, settings.partitions(), settings.replicationFactor())
+              .configs(
+                  Map.of(
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes()),
+                      TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis())));
+      admin.createTopics(List.of(created)).all().get(60, TimeUnit.SECONDS);
+      log.info("created topic {} with {} partitions, records kept {}", topic, settings.partitions(), settings.retention());
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within 60 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  /** Deletes a generation that was abandoned before it took over; a topic that is not there is fine. */
+  public void delete(String topic) {
+    try (Admin admin = admin()) {
+      admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+      log.info("deleted topic {}", topic);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw new IllegalStateException("cannot delete topic " + topic + ": " + e.getCause().getMessage(), e);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within 60 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deleting topic " + topic, e);
+    }
+  }
+
+  private Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+  }
+
+  private void alignConfig(Admin admin, String topic) throws ExecutionException, InterruptedException, TimeoutException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config = admin.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS).get(resource);
+    ConfigEntry size = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
+    String wantedRetention = Long.toString(settings.retention().toMillis());
+    List<AlterConfigOp> changes = new java.util.ArrayList<>();
+    if (size == null || size.value() == null || Integer.parseInt(size.value()) < settings.maxRecordBytes()) {
+      changes.add(set(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes())));
+      log.warn("topic {} took records of at most {} bytes; raised to {} to match the producer", topic, size == null ? "?" : size.value(), settings.maxRecordBytes());
+    }
+    if (retention == null || !wantedRetention.equals(retention.value())) {
+      changes.add(set(TopicConfig.RETENTION_MS_CONFIG, wantedRetention));
+      log.warn("topic {} kept records for {} ms; set to {} (zep.kafka.retention)", topic, retention == null ? "?" : retention.value(), wantedRetention);
+    }
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(Map.of(resource, changes)).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static AlterConfigOp set(String name, String value) {
+    return new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
+  }
+}
