@@ -275,6 +275,40 @@ class CommandServiceIT {
         .map(p -> ((UserCreated) p).email()).toList()).containsExactly(null, "back@x.io");
   }
 
+  /** The history for auditors: every event of a user and its sessions, from the store, as CloudEvents in JSON lines. */
+  @Test
+  void theHistoryOfAUserAndOfEverythingComesFromTheStoreAsJsonLines() throws Exception {
+    String userId = "audited-" + UUID.randomUUID();
+    send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"audit@x.io\"}");
+    send("POST", "/api/v1/sessions", "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}");
+    send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Au\"}");
+    send("POST", "/api/v1/user", "{\"user_id\":\"someone-else-" + UUID.randomUUID() + "\"}");
+
+    HttpResponse<String> history = send("GET", "/api/v1/admin/events?user_id=" + userId, null);
+    assertThat(history.statusCode()).isEqualTo(200);
+    assertThat(history.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/x-ndjson"));
+    List<JsonNode> lines = history.body().lines().map(json::readTree).toList();
+    assertThat(lines).extracting(l -> l.get("type").asString()).containsExactly("user.created", "session.created", "user.updated");
+    assertThat(lines).allSatisfy(l -> {
+      assertThat(l.get("specversion").asString()).isEqualTo("1.0");
+      assertThat(l.get("subject").asString()).isEqualTo(userId);
+    });
+    assertThat(lines.get(0).get("data").get("email").asString()).isEqualTo("audit@x.io");
+    assertThat(lines.get(0).get("position").asLong()).isLessThan(lines.get(1).get("position").asLong());
+    assertThat(lines.get(1).get("position").asLong()).isLessThan(lines.get(2).get("position").asLong());
+
+    send("DELETE", "/api/v1/user/" + userId, null);
+    String afterDelete = send("GET", "/api/v1/admin/events?user_id=" + userId, null).body();
+    assertThat(afterDelete).contains("\"user.deleted\"").doesNotContain("audit@x.io");
+
+    HttpResponse<String> everything = send("GET", "/api/v1/admin/events", null);
+    long total = Long.parseLong(everything.headers().firstValue("Zep-Events-Total").orElseThrow());
+    List<JsonNode> all = everything.body().lines().map(json::readTree).toList();
+    assertThat(all).hasSize(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE globalindex <= ?", Integer.class, total));
+    assertThat(all).extracting(l -> l.get("position").asLong()).isSorted();
+    assertThat(send("GET", "/api/v1/admin/events?user_id=", null).statusCode()).isEqualTo(400);
+  }
+
   @Test
   void idsMayContainEncodedSlashesAndSpaces() throws Exception {
     String userId = "team/" + UUID.randomUUID() + " x";

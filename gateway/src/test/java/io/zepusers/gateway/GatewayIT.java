@@ -187,6 +187,21 @@ class GatewayIT {
     }
 
     @Test
+    void topicGenerationsAndTheStoresHistoryGoToCommandServiceWhateverTheMethod() throws Exception {
+        for (String path : java.util.List.of("/api/v1/admin/generations", "/api/v1/admin/generations/2", "/api/v1/admin/events?user_id=u1")) {
+            command.answer(200, "application/json", "[]");
+
+            var response = send(request(path).GET());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            var received = command.nextRequest();
+            assertThat(received.method()).isEqualTo("GET");
+            assertThat(received.rawPath()).isEqualTo(path.replaceFirst("\\?.*", ""));
+            assertThat(query.receivedNothing()).isTrue();
+        }
+    }
+
+    @Test
     void backendErrorsPassThroughUnchanged() throws Exception {
         query.answer(404, "text/plain; charset=utf-8", "not found\n");
 

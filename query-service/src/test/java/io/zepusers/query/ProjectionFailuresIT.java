@@ -65,6 +65,7 @@ class ProjectionFailuresIT {
   static TcpProxy postgres;
   static String jdbcUrl;
   static KafkaProducer<String, byte[]> producer;
+  static final GenerationStandIn generations = GenerationStandIn.forTopic(TOPIC);
   static QueryService app;
 
   @BeforeAll
@@ -88,6 +89,7 @@ class ProjectionFailuresIT {
       app.close();
     }
     producer.close();
+    generations.close();
     postgres.close();
   }
 
@@ -243,11 +245,11 @@ class ProjectionFailuresIT {
   }
 
   private static ProducerRecord<String, byte[]> record(String key, long sequence, ZepEvent event) {
-    return CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event));
+    return CloudEventsKafka.toRecord(generations.currentTopic(), new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event));
   }
 
   private static ProducerRecord<String, byte[]> garbage(String key) {
-    ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(TOPIC, key, "{not an event".getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(generations.currentTopic(), key, "{not an event".getBytes(StandardCharsets.UTF_8));
     garbage.headers().add("ce_type", "user.created".getBytes(StandardCharsets.UTF_8));
     return garbage;
   }
@@ -257,7 +259,7 @@ class ProjectionFailuresIT {
   }
 
   private static void send(PublishedEvent event) throws Exception {
-    producer.send(CloudEventsKafka.toRecord(TOPIC, event)).get();
+    producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), event)).get();
   }
 
   /** @return the offset it landed at */
@@ -316,6 +318,7 @@ class ProjectionFailuresIT {
                   "--spring.datasource.hikari.connection-timeout=1000",
                   "--zep.kafka.bootstrap-servers=" + TestInfra.kafkaBootstrapServers(),
                   "--zep.kafka.topic=" + TOPIC,
+                  "--zep.command-service.url=" + generations.url(),
                   "--zep.kafka.dead-letter-topic=" + DLT,
                   "--zep.kafka.group-id=" + GROUP,
                   "--zep.consistency.read-timeout=2s",

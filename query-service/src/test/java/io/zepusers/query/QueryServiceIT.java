@@ -56,12 +56,15 @@ class QueryServiceIT {
   static final String DLT = TOPIC + ".dlt";
   static final AtomicLong pagingIds = new AtomicLong(1_000);
   static KafkaProducer<String, byte[]> producer;
+  /** command-service's part in a rebuild; the tests publish where it says the current generation is. */
+  static final GenerationStandIn generations = GenerationStandIn.forTopic(TOPIC);
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     registry.add("spring.datasource.url", () -> TestInfra.newDatabase("queries"));
     registry.add("zep.kafka.bootstrap-servers", TestInfra::kafkaBootstrapServers);
     registry.add("zep.kafka.topic", () -> TOPIC);
+    registry.add("zep.command-service.url", generations::url);
     registry.add("zep.kafka.dead-letter-topic", () -> DLT);
     registry.add("zep.kafka.group-id", () -> TestInfra.uniqueName("query-it"));
     registry.add("zep.consistency.read-timeout", () -> "2s");
@@ -83,6 +86,7 @@ class QueryServiceIT {
   @AfterAll
   static void disconnect() {
     producer.close();
+    generations.close();
   }
 
   @LocalServerPort int port;
@@ -132,9 +136,9 @@ class QueryServiceIT {
     Instant t0 = Instant.parse("2024-01-02T00:00:00Z");
     PublishedEvent created =
         new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 0, new UserCreated(userId, uuid, pagingIds.incrementAndGet(), "first@x.io", null, null, null, t0));
-    producer.send(CloudEventsKafka.toRecord(TOPIC, created)).get();
+    producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), created)).get();
     publish(userId, 1, new UserUpdated(userId, uuid, "second@x.io", null, null, null, t0.plusSeconds(1)));
-    producer.send(CloudEventsKafka.toRecord(TOPIC, created)).get(); // at-least-once publishing: the same event again, after a later one
+    producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), created)).get(); // at-least-once publishing: the same event again, after a later one
     String marker = "marker-" + UUID.randomUUID();
     publish(userId, 2, new UserUpdated(userId, uuid, "second@x.io", marker, null, null, t0.plusSeconds(2)));
 
@@ -184,7 +188,7 @@ class QueryServiceIT {
   @Test
   void undecodableRecordsGoToTheDeadLetterTopicAndTheProjectionKeepsGoing() throws Exception {
     ProducerRecord<String, byte[]> garbage =
-        new ProducerRecord<>(TOPIC, "poison", "{not an event".getBytes(StandardCharsets.UTF_8));
+        new ProducerRecord<>(generations.currentTopic(), "poison", "{not an event".getBytes(StandardCharsets.UTF_8));
     garbage.headers().add("ce_type", "user.created".getBytes(StandardCharsets.UTF_8));
     producer.send(garbage).get();
     String userId = "after-poison-" + UUID.randomUUID();
@@ -285,7 +289,7 @@ class QueryServiceIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(bad.body()).isEqualTo("bad request: X-Consistency-Token must look like 0:57,2:13\n");
+    assertThat(bad.body()).isEqualTo("bad request: X-Consistency-Token must look like 0:57,2:13 or 2@0:57,2:13\n");
   }
 
   @Test
@@ -356,7 +360,7 @@ class QueryServiceIT {
   }
 
   private void publishWith(String key, long sequence, ZepEvent event, String correlationId, String actor) throws Exception {
-    producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event, correlationId, actor))).get();
+    producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event, correlationId, actor))).get();
   }
 
   /**
@@ -385,6 +389,47 @@ class QueryServiceIT {
     } finally {
       jdbc.update("DELETE FROM users WHERE id > ? AND id <= ?", base, base + 201);
     }
+  }
+
+  /**
+   * When the write side moves to a new generation without a rebuild (a republish), the old one ends with a marker:
+   * the read models follow the new one from its beginning, pass over what they applied, and answer as before.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  void theReadModelsFollowANewGenerationWhenTheOldOneEnds() throws Exception {
+    String userId = "moving-" + UUID.randomUUID();
+    publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), "m@x.io", null, null, null, Instant.now()));
+    String before = apiDump();
+    int from = jdbc.queryForObject("SELECT generation FROM read_model_generation", Integer.class);
+
+    HttpResponse<String> started = http.send(
+        HttpRequest.newBuilder(URI.create(generations.url() + "/api/v1/admin/generations")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).isEqualTo(202);
+    http.send(
+        HttpRequest.newBuilder(URI.create(generations.url() + "/api/v1/admin/generations/" + (from + 1) + "/takeover")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT generation FROM read_model_generation", Integer.class) == from + 1);
+    // it reads the new generation from its beginning, passing over what it applied; default reads wait for that
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/user").statusCode() == 200);
+    assertThat(apiDump()).isEqualTo(before);
+
+    // a write in the new generation, read with its token (which names the generation)
+    String later = "moved-" + UUID.randomUUID();
+    var landed = publish(later, 0, new UserCreated(later, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+    HttpResponse<String> read = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + later))
+            .header("X-Consistency-Token", (from + 1) + "@" + landed.partition() + ":" + (landed.offset() + 1))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+    // a token of the old generation is still answered (the new one holds every event)
+    HttpResponse<String> old = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + userId)).header("X-Consistency-Token", "0:1").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
   }
 
   /** Runs last: after everything the other tests published, a rebuild must give the same answers, byte for byte. */
@@ -442,7 +487,7 @@ class QueryServiceIT {
 
   private org.apache.kafka.clients.producer.RecordMetadata publish(String key, long sequence, ZepEvent event) throws Exception {
     Instant time = Instant.now();
-    return producer.send(CloudEventsKafka.toRecord(TOPIC, new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
+    return producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), new PublishedEvent(UUID.randomUUID().toString(), time, key, sequence, event))).get();
   }
 
   private HttpResponse<String> awaitStatus(String path, int status) {

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
-class KafkaEventPublisher {
+public class KafkaEventPublisher {
 
   static final String PROCESSING_GROUP = "kafka-publisher";
   private static final String PENDING_ACKS = KafkaEventPublisher.class.getName() + ".pendingAcks";
@@ -60,7 +60,7 @@ class KafkaEventPublisher {
   }
 
   /** A stored event as the contract has it on Kafka. */
-  static PublishedEvent published(ZepEvent event, DomainEventMessage<?> message) {
+  public static PublishedEvent published(ZepEvent event, DomainEventMessage<?> message) {
     return new PublishedEvent(
         message.getIdentifier(),
         event.occurredAt(),

@@ -26,6 +26,8 @@ public class BackendRoutes {
 
     private static final String API = "/api/**";
     private static final String READ_MODEL_ADMIN = "/api/v1/admin/rebuild";
+    /** Topic generations and the event store's history live on the write side, GETs included. */
+    private static final String[] WRITE_SIDE_ADMIN = {"/api/v1/admin/generations", "/api/v1/admin/generations/**", "/api/v1/admin/events"};
 
     /**
      * The response timeout is Reactor Netty's, which starts once the request is sent whole, so a
@@ -46,6 +48,11 @@ public class BackendRoutes {
                         .metadata(SERVICE, QUERY_SERVICE)
                         .metadata(CONNECT_TIMEOUT_ATTR, connectMillis)
                         .uri(properties.queryUri()))
+                .route("write-side-admin", r -> r.order(-1)
+                        .path(WRITE_SIDE_ADMIN)
+                        .metadata(SERVICE, COMMAND_SERVICE)
+                        .metadata(CONNECT_TIMEOUT_ATTR, connectMillis)
+                        .uri(properties.commandUri()))
                 .route(QUERY_SERVICE, r -> r.order(0)
                         .path(API).and().method(HttpMethod.GET, HttpMethod.HEAD)
                         .metadata(SERVICE, QUERY_SERVICE)

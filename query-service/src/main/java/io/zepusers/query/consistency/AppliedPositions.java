@@ -1,6 +1,8 @@
 package io.zepusers.query.consistency;
 
 import io.zepusers.query.projection.ProjectionStore;
+import io.zepusers.query.projection.ReadModelGeneration;
+import io.zepusers.query.projection.ReadModelGeneration.Generation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,35 +11,59 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * How far the projections have applied the topic, per partition (next offset to apply). The consumer of this
- * instance reports each committed batch here; partitions another instance consumes are read from the shared
- * {@code consumer_positions} table while waiting.
+ * How far the projections have applied the current generation of the topic, per partition (next offset to apply).
+ * The consumer of this instance reports each committed batch here; partitions another instance consumes are read
+ * from the shared {@code consumer_positions} table while waiting. When the consumer moves to a new generation,
+ * waits measured against the old one end with {@link Reach#MOVED_ON}, and the reader measures again.
  */
 @Component
 public class AppliedPositions {
+
+  /** How a wait ended. */
+  public enum Reach {
+    REACHED,
+    TIMED_OUT,
+    /** the read models moved to another generation of the topic; the target belongs to the old one */
+    MOVED_ON
+  }
 
   private static final long FIRST_DATABASE_CHECK_NANOS = Duration.ofMillis(5).toNanos();
   private static final long DATABASE_CHECK_NANOS = Duration.ofMillis(25).toNanos();
 
   private final ProjectionStore store;
+  private Generation generation;
   private final Map<Integer, Long> applied = new HashMap<>();
 
-  AppliedPositions(ProjectionStore store) {
+  AppliedPositions(ProjectionStore store, ReadModelGeneration generations) {
     this.store = store;
+    this.generation = generations.current();
   }
 
-  /** Called after the transaction that applied up to these positions committed. */
-  public synchronized void advance(Map<Integer, Long> nextOffsets) {
-    nextOffsets.forEach((partition, next) -> applied.merge(partition, next, Math::max));
+  /** Called after the transaction that applied up to these positions of {@code topic} committed. */
+  public synchronized void advance(String topic, Map<Integer, Long> nextOffsets) {
+    if (topic.equals(generation.topic())) {
+      nextOffsets.forEach((partition, next) -> applied.merge(partition, next, Math::max));
+      notifyAll();
+    }
+  }
+
+  /** The consumer moved to {@code next}, whose applied positions are {@code nextOffsets}. */
+  public synchronized void reset(Generation next, Map<Integer, Long> nextOffsets) {
+    generation = next;
+    applied.clear();
+    applied.putAll(nextOffsets);
     notifyAll();
   }
 
+  public synchronized Generation generation() {
+    return generation;
+  }
+
   /**
-   * Waits until every partition in {@code targets} has been applied up to its offset.
-   *
-   * @return false when {@code timeout} passed first
+   * Waits until every partition in {@code targets} of generation {@code of} has been applied up to its offset; when
+   * {@code of} is a later generation than the current one, first until the read models have moved to it.
    */
-  public boolean awaitReached(Map<Integer, Long> targets, Duration timeout) throws InterruptedException {
+  public Reach awaitReached(int of, Map<Integer, Long> targets, Duration timeout) throws InterruptedException {
     long now = System.nanoTime();
     long deadline = now + timeout.toNanos();
     // This instance's consumer usually gets there within milliseconds; the database (where other instances record
@@ -45,16 +71,25 @@ public class AppliedPositions {
     // consumer and every other reader need.
     long nextDatabaseCheck = now + FIRST_DATABASE_CHECK_NANOS;
     while (true) {
+      Generation checking;
       synchronized (this) {
         while (true) {
-          if (reached(targets)) {
-            return true;
+          if (generation.number() > of) {
+            return Reach.MOVED_ON;
+          }
+          if (generation.number() == of && reached(targets)) {
+            return Reach.REACHED;
           }
           now = System.nanoTime();
           if (now - deadline >= 0) {
-            return false;
+            return Reach.TIMED_OUT;
+          }
+          if (generation.number() < of) {
+            TimeUnit.NANOSECONDS.timedWait(this, deadline - now); // woken by reset()
+            continue;
           }
           if (now - nextDatabaseCheck >= 0) {
+            checking = generation;
             break;
           }
           TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextDatabaseCheck - now));
@@ -62,7 +97,7 @@ public class AppliedPositions {
       }
       nextDatabaseCheck = System.nanoTime() + DATABASE_CHECK_NANOS;
       try {
-        advance(store.positions());
+        advance(checking.topic(), store.positions(checking.topic()));
       } catch (DataAccessException e) {
         // the database is away: wait on, the bound turns this into a 503 rather than a 500
       }

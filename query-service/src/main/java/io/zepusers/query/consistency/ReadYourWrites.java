@@ -1,5 +1,6 @@
 package io.zepusers.query.consistency;
 
+import io.zepusers.query.projection.ReadModelGeneration;
 import io.zepusers.web.BadRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,23 +41,44 @@ public class ReadYourWrites implements HandlerInterceptor {
     if (EVENTUAL.equalsIgnoreCase(request.getHeader(MODE_HEADER)) || EVENTUAL.equalsIgnoreCase(request.getParameter("consistency"))) {
       return true;
     }
+    String header = request.getHeader(TOKEN_HEADER);
+    Token token = header == null || header.isBlank() ? null : parse(header);
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      Map<Integer, Long> target = target(request);
-      if (!applied.awaitReached(target, timeout)) {
-        if (request.getHeader(TOKEN_HEADER) != null) {
-          rejectUnreachable(target);
+      while (true) {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        ReadModelGeneration.Generation current = applied.generation();
+        int of;
+        Map<Integer, Long> target;
+        if (token != null && token.generation() >= current.number()) {
+          of = token.generation(); // a later generation's token waits until the read models have moved to it
+          target = token.offsets();
+        } else {
+          // No token, or one of an earlier generation: every later generation holds the whole history, so the end
+          // of the current one includes the write.
+          of = current.number();
+          target = topicEnd(request, current.topic(), left);
         }
-        throw new ProjectionBehindException(timeout);
+        switch (applied.awaitReached(of, target, left)) {
+          case REACHED:
+            return true;
+          case MOVED_ON:
+            continue;
+          case TIMED_OUT:
+            if (token != null && of == current.number()) {
+              rejectUnreachable(current.topic(), target);
+            }
+            throw new ProjectionBehindException(timeout);
+        }
       }
     } catch (TimeoutException e) {
       throw new ProjectionBehindException(timeout);
     }
-    return true;
   }
 
   /** A token no write of ours made (past the end of the topic, or a partition it does not have) is the caller's error. */
-  private void rejectUnreachable(Map<Integer, Long> target) throws InterruptedException, TimeoutException {
-    Map<Integer, Long> ends = topicEnds.all(timeout);
+  private void rejectUnreachable(String topic, Map<Integer, Long> target) throws InterruptedException, TimeoutException {
+    Map<Integer, Long> ends = topicEnds.all(topic, timeout);
     for (Map.Entry<Integer, Long> position : target.entrySet()) {
       Long end = ends.get(position.getKey());
       if (end == null || position.getValue() > end) {
@@ -67,21 +89,30 @@ public class ReadYourWrites implements HandlerInterceptor {
     }
   }
 
-  private Map<Integer, Long> target(HttpServletRequest request) throws InterruptedException, TimeoutException {
-    String token = request.getHeader(TOKEN_HEADER);
-    if (token != null && !token.isBlank()) {
-      return parse(token);
-    }
+  private Map<Integer, Long> topicEnd(HttpServletRequest request, String topic, Duration timeout) throws InterruptedException, TimeoutException {
     @SuppressWarnings("unchecked")
     Map<String, String> path = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
     String userId = path == null ? null : path.get("userId");
-    return userId != null ? topicEnds.ofKey(userId, timeout) : topicEnds.all(timeout);
+    return userId != null ? topicEnds.ofKey(topic, userId, timeout) : topicEnds.all(topic, timeout);
   }
 
-  static Map<Integer, Long> parse(String token) {
+  /** A write's token: the generation of the topic (1 when not named) and the offsets per partition. */
+  record Token(int generation, Map<Integer, Long> offsets) {}
+
+  static Token parse(String token) {
     Map<Integer, Long> targets = new HashMap<>();
+    int generation = 1;
     try {
-      for (String part : token.split(",")) {
+      String offsets = token.trim();
+      int at = offsets.indexOf('@');
+      if (at >= 0) {
+        generation = Integer.parseInt(offsets.substring(0, at).trim());
+        offsets = offsets.substring(at + 1);
+        if (generation < 1) {
+          throw new NumberFormatException(token);
+        }
+      }
+      for (String part : offsets.split(",")) {
         String[] kv = part.trim().split(":");
         if (kv.length != 2) {
           throw new NumberFormatException(part);
@@ -94,9 +125,9 @@ public class ReadYourWrites implements HandlerInterceptor {
         targets.merge(partition, offset, Math::max);
       }
     } catch (NumberFormatException e) {
-      throw new BadRequestException(TOKEN_HEADER + " must look like 0:57,2:13");
+      throw new BadRequestException(TOKEN_HEADER + " must look like 0:57,2:13 or 2@0:57,2:13");
     }
-    return targets;
+    return new Token(generation, targets);
   }
 
   /** The projections did not catch up within the bound: answering now could show stale data. */

@@ -74,7 +74,7 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     }
     nextWait = 0;
     status.progressed();
-    applied.advance(Map.of(record.partition(), record.offset() + 1));
+    applied.advance(record.topic(), Map.of(record.partition(), record.offset() + 1));
     if (sent && poison.isConflict()) {
       log.error("dead-lettered {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(), record.key(), poison.getMessage());
     } else if (sent) {
@@ -83,11 +83,11 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
   }
 
   private boolean storePositionAndSend(ConsumerRecord<String, byte[]> record, PoisonRecordException poison) {
-    Long stored = store.lockPositions(List.of(record.partition())).get(record.partition());
+    Long stored = store.lockPositions(record.topic(), List.of(record.partition())).get(record.partition());
     if (stored != null && stored > record.offset()) {
       return false; // handled before: dead-lettered already, or applied by another instance
     }
-    store.savePositions(Map.of(record.partition(), record.offset() + 1));
+    store.savePositions(record.topic(), Map.of(record.partition(), record.offset() + 1));
     deadLetters.send(record, poison);
     return true;
   }

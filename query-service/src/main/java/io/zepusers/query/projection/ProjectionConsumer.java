@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   private final ObjectProvider<MessageListenerContainer> container;
   private final Timer lag;
   private final ReentrantLock applying = new ReentrantLock();
+  private final ReadModelGeneration generations;
+  private volatile ConsumerSeekCallback seeks;
 
   ProjectionConsumer(
       ProjectionSettings retry,
@@ -64,7 +68,9 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       AppliedPositions applied,
       ProjectionStatus status,
       ObjectProvider<MessageListenerContainer> container,
+      ReadModelGeneration generations,
       MeterRegistry meters) {
+    this.generations = generations;
     this.retry = retry;
     this.batches = batches;
     this.store = store;
@@ -94,8 +100,34 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   @Override
-  public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
-    LiveBatch.Outcome outcome = whilePaused(() -> applyAll(records));
+  public void registerSeekCallback(ConsumerSeekCallback callback) {
+    this.seeks = callback;
+  }
+
+  /**
+   * Applies the records of the generation the read models follow. The consumer subscribes to every generation of
+   * the topic (a pattern), so that it can move to a new one without a restart; the partitions of the others are
+   * paused.
+   */
+  @Override
+  public void onMessage(List<ConsumerRecord<String, byte[]>> all) {
+    ReadModelGeneration.Generation of = generations.current();
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(all.size());
+    for (ConsumerRecord<String, byte[]> record : all) {
+      if (record.topic().equals(of.topic())) {
+        records.add(record);
+      } else {
+        pause(new TopicPartition(record.topic(), record.partition()));
+      }
+    }
+    if (records.isEmpty()) {
+      return;
+    }
+    LiveBatch.Outcome outcome = whilePaused(() -> applyAll(of, records));
+    if (outcome.movedTo() != null) {
+      moveTo(outcome.movedTo());
+      return;
+    }
     PoisonRecordException poison = outcome.poison();
     if (poison != null) {
       ConsumerRecord<String, byte[]> record = records.get(outcome.handled().size());
@@ -103,10 +135,50 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     }
   }
 
+  /**
+   * Follows generation {@code next} from the positions the read models hold for it (from its beginning when none:
+   * what was applied before is passed over by (aggregate id, sequence)).
+   */
+  private void moveTo(ReadModelGeneration.Generation next) {
+    Map<Integer, Long> stored = storedPositions(next.topic());
+    if (stored == null) {
+      return; // stopping
+    }
+    generations.adopt(next);
+    applied.reset(next, stored);
+    MessageListenerContainer c = container.getIfAvailable();
+    Collection<TopicPartition> assigned = c == null ? List.of() : c.getAssignedPartitions();
+    for (TopicPartition partition : assigned == null ? List.<TopicPartition>of() : assigned) {
+      if (partition.topic().equals(next.topic())) {
+        seekToStored(partition, stored, seeks);
+        c.resumePartition(partition);
+      } else {
+        c.pausePartition(partition);
+      }
+    }
+    log.info("the read models follow {} (generation {}) from now on", next.topic(), next.number());
+  }
+
+  private void seekToStored(TopicPartition partition, Map<Integer, Long> stored, ConsumerSeekCallback callback) {
+    Long offset = stored.get(partition.partition());
+    if (offset != null) {
+      callback.seek(partition.topic(), partition.partition(), offset);
+    } else {
+      callback.seekToBeginning(List.of(partition));
+    }
+  }
+
+  private void pause(TopicPartition partition) {
+    MessageListenerContainer c = container.getIfAvailable();
+    if (c != null && !c.isPartitionPauseRequested(partition)) {
+      c.pausePartition(partition);
+    }
+  }
+
   /** The batch in one transaction; if a record in it fails with a data error, one transaction per record up to it. */
-  private LiveBatch.Outcome applyAll(List<ConsumerRecord<String, byte[]>> records) {
+  private LiveBatch.Outcome applyAll(ReadModelGeneration.Generation of, List<ConsumerRecord<String, byte[]>> records) {
     try {
-      return committed(transactions.execute(tx -> batches.apply(records)));
+      return committed(of, transactions.execute(tx -> batches.apply(of, records)));
     } catch (RuntimeException e) {
       if (!Failures.isRecordFault(e)) {
         status.failed(e);
@@ -119,7 +191,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       ConsumerRecord<String, byte[]> record = records.get(i);
       LiveBatch.Outcome alone;
       try {
-        alone = committed(transactions.execute(tx -> batches.apply(List.of(record))));
+        alone = committed(of, transactions.execute(tx -> batches.apply(of, List.of(record))));
       } catch (RuntimeException e) {
         if (!Failures.isRecordFault(e)) {
           status.failed(e);
@@ -128,6 +200,9 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
         alone = new LiveBatch.Outcome(Map.of(), List.of(), new PoisonRecordException("cannot apply: " + Failures.describe(e), record, false));
       }
       alone.positions().forEach((partition, next) -> positions.merge(partition, next, Math::max));
+      if (alone.movedTo() != null) {
+        return new LiveBatch.Outcome(positions, records.subList(0, i + 1), null, alone.movedTo());
+      }
       if (alone.poison() != null) {
         return new LiveBatch.Outcome(positions, records.subList(0, i), alone.poison());
       }
@@ -136,9 +211,9 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   /** After the commit: readers waiting for these positions may go on. */
-  private LiveBatch.Outcome committed(LiveBatch.Outcome outcome) {
+  private LiveBatch.Outcome committed(ReadModelGeneration.Generation of, LiveBatch.Outcome outcome) {
     status.progressed();
-    applied.advance(outcome.positions());
+    applied.advance(of.topic(), outcome.positions());
     recordLag(outcome.handled());
     return outcome;
   }
@@ -165,26 +240,26 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
    */
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    Map<Integer, Long> stored = storedPositions();
+    ReadModelGeneration.Generation of = generations.current();
+    Map<Integer, Long> stored = storedPositions(of.topic());
     if (stored == null) {
       return; // stopping
     }
-    applied.advance(stored);
+    applied.advance(of.topic(), stored);
     for (TopicPartition partition : assignments.keySet()) {
-      Long offset = stored.get(partition.partition());
-      if (offset != null) {
-        callback.seek(partition.topic(), partition.partition(), offset);
+      if (partition.topic().equals(of.topic())) {
+        seekToStored(partition, stored, callback);
       } else {
-        callback.seekToBeginning(List.of(partition));
+        pause(partition); // another generation: sought to its place if the read models move to it
       }
     }
   }
 
-  private Map<Integer, Long> storedPositions() {
+  private Map<Integer, Long> storedPositions(String topic) {
     long wait = retry.retryInitialInterval().toMillis();
     while (true) {
       try {
-        Map<Integer, Long> stored = store.positions();
+        Map<Integer, Long> stored = store.positions(topic);
         status.progressed();
         return stored;
       } catch (DataAccessException e) {

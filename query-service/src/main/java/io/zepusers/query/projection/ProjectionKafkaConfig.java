@@ -1,5 +1,6 @@
 package io.zepusers.query.projection;
 
+import io.zepusers.events.TopicGenerations;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,7 +62,8 @@ class ProjectionKafkaConfig {
       ProjectionConsumer listener,
       DefaultErrorHandler projectionErrorHandler,
       ConsumerSettings settings) {
-    ContainerProperties properties = new ContainerProperties(settings.topic());
+    // every generation of the topic: the consumer moves to a new one without a restart (ProjectionConsumer)
+    ContainerProperties properties = new ContainerProperties(TopicGenerations.pattern(settings.topic()));
     properties.setMessageListener(listener);
     // our positions are committed with the read model; Kafka's offsets only show the lag to monitoring
     properties.setAckMode(ContainerProperties.AckMode.BATCH);

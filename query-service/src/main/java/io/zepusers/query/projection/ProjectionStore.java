@@ -14,11 +14,9 @@ import org.springframework.stereotype.Component;
 public class ProjectionStore {
 
   private final JdbcTemplate jdbc;
-  private final String topic;
 
-  ProjectionStore(JdbcTemplate jdbc, ConsumerSettings settings) {
+  ProjectionStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
-    this.topic = settings.topic();
   }
 
   public void savePosition(TopicPartition partition, long nextOffset) {
@@ -31,7 +29,7 @@ public class ProjectionStore {
   }
 
   /** Stores each partition's next offset, where it is ahead of the stored one. */
-  public void savePositions(Map<Integer, Long> nextOffsets) {
+  public void savePositions(String topic, Map<Integer, Long> nextOffsets) {
     if (nextOffsets.isEmpty()) {
       return;
     }
@@ -47,7 +45,7 @@ public class ProjectionStore {
    * Next offset to apply of these partitions, locked until the transaction ends: while two instances both hold a
    * partition (during a rebalance), the second waits for the first's commit and then sees how far it got.
    */
-  public Map<Integer, Long> lockPositions(Collection<Integer> partitions) {
+  public Map<Integer, Long> lockPositions(String topic, Collection<Integer> partitions) {
     Map<Integer, Long> positions = new HashMap<>();
     jdbc.query(
         "SELECT partition, next_offset FROM consumer_positions WHERE topic = ? AND partition = ANY(?) ORDER BY partition FOR UPDATE",
@@ -59,8 +57,8 @@ public class ProjectionStore {
     return positions;
   }
 
-  /** Next offset to apply, per partition of the event topic, as committed. */
-  public Map<Integer, Long> positions() {
+  /** Next offset to apply, per partition of {@code topic}, as committed. */
+  public Map<Integer, Long> positions(String topic) {
     Map<Integer, Long> positions = new HashMap<>();
     jdbc.query(
         "SELECT partition, next_offset FROM consumer_positions WHERE topic = ?",

@@ -5,8 +5,19 @@ import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.query.projection.ConsumerSettings;
 import io.zepusers.query.projection.EventApplier;
 import io.zepusers.query.projection.Failures;
-import io.zepusers.query.projection.ProjectionConsumer;
 import io.zepusers.query.projection.ProjectionStore;
+import io.zepusers.events.TopicGenerations;
+import io.zepusers.query.projection.ReadModelGeneration.Generation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import io.zepusers.events.PublishedEvent;
@@ -29,10 +40,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Rebuilds every read model from the start of the topic while the API keeps answering from the current ones: the
- * same projections fill copies of the tables in schema {@code rebuild} (the transaction's {@code search_path} points
- * there); once they have caught up, the live consumer pauses, the copies catch up with it, and one transaction
- * swaps the tables. Progress (events done, total, rate, ETA) is in {@link #status()} and in the log.
+ * Rebuilds every read model from the event store while the API keeps answering from the current ones.
+ *
+ * <p>command-service writes the whole store into a new generation of the topic ({@link CommandService}); the same
+ * projections fill copies of the tables in schema {@code rebuild} from it (the transaction's {@code search_path}
+ * points there), one worker per partition, following the new generation as it grows. Once they are close to its
+ * end, the rebuild locks {@code read_model_generation} (every instance's live batches wait from here), lets the new
+ * generation take over on the write side (nothing more arrives in the old one), applies the new generation up to its
+ * end, checks that no event stream is behind where the live tables had it, and in the same transaction swaps the
+ * tables and moves {@code read_model_generation} on. Each instance's consumer then follows the new generation from
+ * the positions the rebuilt tables carry. Deleted users' personal data is already shredded in the store, so no
+ * rebuild brings it back. Progress (events done, total, rate, ETA) is in {@link #status()} and in the log.
  */
 @Component
 public class ReadModelRebuild {
@@ -40,28 +58,33 @@ public class ReadModelRebuild {
   private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
   static final List<String> TABLES = List.of("users", "sessions", "audit_events", "applied_sequences", "applied_events", "consumer_positions");
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
+  /** The copies are this close to the new generation's end before the live batches are held back for the switch. */
+  private static final long CLOSE_ENOUGH = 2_000;
 
   private final ConsumerSettings settings;
   private final EventApplier applier;
   private final ProjectionStore store;
-  private final ProjectionConsumer live;
   private final TransactionTemplate transactions;
   private final JdbcTemplate jdbc;
+  private final DataSource dataSource;
+  private final CommandService commands;
   private volatile RebuildStatus status = RebuildStatus.idle();
 
   ReadModelRebuild(
       ConsumerSettings settings,
       EventApplier applier,
       ProjectionStore store,
-      ProjectionConsumer live,
       TransactionTemplate transactions,
-      JdbcTemplate jdbc) {
+      JdbcTemplate jdbc,
+      DataSource dataSource,
+      CommandService commands) {
     this.settings = settings;
     this.applier = applier;
     this.store = store;
-    this.live = live;
     this.transactions = transactions;
     this.jdbc = jdbc;
+    this.dataSource = dataSource;
+    this.commands = commands;
   }
 
   /** Starts a rebuild in the background; false if one is running. */
@@ -81,49 +104,115 @@ public class ReadModelRebuild {
   }
 
   private void runQuietly() {
+    Generation next = null;
+    boolean tookOver = false;
     try {
-      run();
+      next = commands.startGeneration();
+      status = status.building(0, next);
+      log.info("rebuild: command-service writes the event store into {} (generation {})", next.topic(), next.number());
+      tookOver = run(next);
     } catch (RuntimeException e) {
       log.error("rebuild failed", e);
       status = status.failed(e.toString());
       jdbc.execute("DROP SCHEMA IF EXISTS rebuild CASCADE");
+      if (next != null && !tookOver) {
+        try {
+          commands.abandon(next.number());
+        } catch (RuntimeException abandon) {
+          log.warn("rebuild: could not abandon generation {}: {}", next.number(), abandon.toString());
+        }
+      }
     }
   }
 
-  private void run() {
+  /** @return true once the new generation has taken over (from then on the old one gets nothing). */
+  private boolean run(Generation next) {
     prepareTables();
     List<TopicPartition> partitions;
-    Map<TopicPartition, Long> targets;
     try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
-      partitions = consumer.partitionsFor(settings.topic()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      partitions =
+          consumer.partitionsFor(next.topic(), Duration.ofSeconds(60)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-      targets = consumer.endOffsets(partitions);
-      long total = partitions.stream().mapToLong(p -> targets.get(p) - begin.get(p)).sum();
-      status = status.building(total);
-      log.info("rebuild: reading {} events from {} partitions of {}", total, partitions.size(), settings.topic());
+      begin.forEach((p, offset) -> {
+        if (offset != 0) {
+          throw new IllegalStateException(p + " starts at offset " + offset + ", not 0: records are gone, the generation is not whole");
+        }
+      });
     }
     // Partitions are independent (a user's events, its sessions' and its audit trail share one), so each is rebuilt
-    // by its own worker: reading, decoding and writing overlap instead of taking turns.
-    Map<TopicPartition, Long> reached = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(Math.min(partitions.size(), 4));
+    // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers follow the new
+    // generation while command-service writes it; each round goes to the ends as they were when it began.
+    Map<TopicPartition, Long> reached = new ConcurrentHashMap<>();
+    partitions.forEach(p -> reached.put(p, 0L));
+    while (true) {
+      CommandService.Progress progress = commands.progress(next.number());
+      if (!"building".equals(progress.state())) {
+        throw new IllegalStateException("generation " + next.number() + " is " + progress.state() + (progress.error() == null ? "" : ": " + progress.error()));
+      }
+      Map<TopicPartition, Long> ends = endOffsets(partitions);
+      long behind = ends.entrySet().stream().mapToLong(e -> e.getValue() - reached.get(e.getKey())).sum();
+      status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + behind + (progress.storePosition() - progress.position())));
+      if (behind < CLOSE_ENOUGH && progress.storePosition() - progress.position() < CLOSE_ENOUGH) {
+        break;
+      }
+      catchUpInParallel(partitions, ends, reached);
+    }
+
+    status = status.switching();
+    try (Connection lock = dataSource.getConnection()) {
+      lock.setAutoCommit(false);
+      execute(lock, "SET LOCAL lock_timeout = '30s'");
+      // from here until the commit, no instance applies anything to the live tables
+      execute(lock, "SELECT generation FROM read_model_generation FOR UPDATE");
+      commands.takeOver(next.number());
+      try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
+        consumer.assign(partitions);
+        reached.forEach(consumer::seek);
+        for (int round = 0; ; round++) {
+          Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+          consumeUntil(consumer, () -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p)));
+          long behind = streamsBehind();
+          if (behind == 0) {
+            break;
+          }
+          if (round >= 20) {
+            throw new IllegalStateException(behind + " event streams are further in the live read models than in " + next.topic());
+          }
+        }
+      }
+      swapTables(lock, next);
+      lock.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("switching to the rebuilt read models failed: " + e.getMessage(), e);
+    }
+    status = status.done(Instant.now());
+    log.info("rebuild: done, {} events in {} s; the read models follow {}", status.eventsDone(), status.seconds(), next.topic());
+    return true;
+  }
+
+  private void catchUpInParallel(List<TopicPartition> partitions, Map<TopicPartition, Long> ends, Map<TopicPartition, Long> reached) {
+    ExecutorService workers = Executors.newFixedThreadPool(Math.min(partitions.size(), 4));
     try {
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (TopicPartition partition : partitions) {
+        if (reached.get(partition) >= ends.get(partition)) {
+          continue;
+        }
         done.add(
             workers.submit(
                 () -> {
                   try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
                     consumer.assign(List.of(partition));
-                    consumer.seekToBeginning(List.of(partition));
-                    consumeUntil(consumer, () -> consumer.position(partition) >= targets.get(partition));
+                    consumer.seek(partition, reached.get(partition));
+                    consumeUntil(consumer, () -> consumer.position(partition) >= ends.get(partition));
                     reached.put(partition, consumer.position(partition));
                   }
                 }));
       }
-      for (java.util.concurrent.Future<?> worker : done) {
+      for (Future<?> worker : done) {
         worker.get();
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("rebuilding a partition failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,22 +220,28 @@ public class ReadModelRebuild {
     } finally {
       workers.shutdownNow();
     }
+  }
 
-    status = status.switching();
+  private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
     try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
-      consumer.assign(partitions);
-      reached.forEach(consumer::seek);
-      live.whilePaused(
-          () -> {
-            Map<TopicPartition, Long> livePositions = new HashMap<>();
-            store.positions().forEach((p, next) -> livePositions.put(new TopicPartition(settings.topic(), p), next));
-            consumeUntil(consumer, () -> reached(consumer, livePositions));
-            swapTables();
-            return null;
-          });
+      return consumer.endOffsets(partitions);
     }
-    status = status.done(Instant.now());
-    log.info("rebuild: done, {} events in {} s", status.eventsDone(), status.seconds());
+  }
+
+  /** Event streams the live read models have applied further than the copies: switching now would lose them. */
+  private long streamsBehind() {
+    Long behind =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM public.applied_sequences live LEFT JOIN rebuild.applied_sequences copy USING (aggregate_id) "
+                + "WHERE copy.last_sequence IS NULL OR copy.last_sequence < live.last_sequence",
+            Long.class);
+    return behind == null ? 0 : behind;
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
@@ -205,8 +300,13 @@ public class ReadModelRebuild {
           // the copies are thrown away if anything fails before the swap, so their commits need not wait for disk
           jdbc.execute("SET LOCAL synchronous_commit TO off");
           Map<Integer, Long> next = new HashMap<>();
+          String topic = records.get(0).topic();
           List<PublishedEvent> events = new ArrayList<>(records.size());
           for (ConsumerRecord<String, byte[]> record : records) {
+            if (TopicGenerations.isEnded(record)) {
+              next.put(record.partition(), record.offset() + 1);
+              continue;
+            }
             try {
               events.add(CloudEventsKafka.fromRecord(record));
             } catch (UndecodableRecordException e) {
@@ -218,7 +318,7 @@ public class ReadModelRebuild {
             // the live projection dead-lettered these when it met them; the rebuild keeps the first one too
             applier.applyAll(events).forEach(c -> log.warn("rebuild: skipping a conflicting record: {}", c.reason()));
           }
-          next.forEach((p, offset) -> store.savePosition(new TopicPartition(settings.topic(), p), offset));
+          next.forEach((p, offset) -> store.savePosition(new TopicPartition(topic, p), offset));
         });
   }
 
@@ -244,18 +344,19 @@ public class ReadModelRebuild {
         });
   }
 
-  /** One transaction: readers see the old tables until it commits and the new ones after. */
-  private void swapTables() {
-    transactions.executeWithoutResult(
-        tx -> {
-          jdbc.execute("SET LOCAL lock_timeout = '10s'");
-          jdbc.execute("CREATE SCHEMA retired");
-          for (String table : TABLES) {
-            jdbc.execute("ALTER TABLE public." + table + " SET SCHEMA retired");
-            jdbc.execute("ALTER TABLE rebuild." + table + " SET SCHEMA public");
-          }
-          jdbc.execute("DROP SCHEMA retired CASCADE");
-          jdbc.execute("DROP SCHEMA rebuild CASCADE");
-        });
+  /** On the locking connection, in its transaction: readers see the old tables until it commits and the new ones after. */
+  private void swapTables(Connection lock, Generation next) throws SQLException {
+    execute(lock, "CREATE SCHEMA retired");
+    for (String table : TABLES) {
+      execute(lock, "ALTER TABLE public." + table + " SET SCHEMA retired");
+      execute(lock, "ALTER TABLE rebuild." + table + " SET SCHEMA public");
+    }
+    execute(lock, "DROP SCHEMA retired CASCADE");
+    execute(lock, "DROP SCHEMA rebuild CASCADE");
+    try (PreparedStatement s = lock.prepareStatement("UPDATE read_model_generation SET generation = ?, topic = ?")) {
+      s.setInt(1, next.number());
+      s.setString(2, next.topic());
+      s.executeUpdate();
+    }
   }
 }

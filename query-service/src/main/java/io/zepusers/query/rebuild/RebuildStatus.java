@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** What an operator watches: state, events done of total, rate and the estimated time left. */
-@JsonPropertyOrder({"state", "events_done", "events_total", "events_per_second", "eta_seconds", "started_at", "finished_at", "error"})
+@JsonPropertyOrder({"state", "generation", "topic", "events_done", "events_total", "events_per_second", "eta_seconds", "started_at", "finished_at", "error"})
 public record RebuildStatus(
     @JsonProperty("state") String state,
+    @JsonProperty("generation") Integer generation,
+    @JsonProperty("topic") String topic,
     @JsonProperty("events_done") long eventsDone,
     @JsonProperty("events_total") long eventsTotal,
     @JsonProperty("started_at") Instant startedAt,
@@ -16,31 +18,37 @@ public record RebuildStatus(
     @JsonProperty("error") String error) {
 
   static RebuildStatus idle() {
-    return new RebuildStatus("idle", 0, 0, null, null, null);
+    return new RebuildStatus("idle", null, null, 0, 0, null, null, null);
   }
 
   static RebuildStatus started(Instant now) {
-    return new RebuildStatus("preparing", 0, 0, now, null, null);
+    return new RebuildStatus("preparing", null, null, 0, 0, now, null, null);
   }
 
-  RebuildStatus building(long total) {
-    return new RebuildStatus("building", 0, total, startedAt, null, null);
+  /** Building from generation {@code from} of the topic. */
+  RebuildStatus building(long total, io.zepusers.query.projection.ReadModelGeneration.Generation from) {
+    return new RebuildStatus("building", from.number(), from.topic(), 0, total, startedAt, null, null);
+  }
+
+  RebuildStatus total(long total) {
+    return new RebuildStatus(state, generation, topic, eventsDone, total, startedAt, null, null);
   }
 
   RebuildStatus progressed(long events) {
-    return new RebuildStatus(state, eventsDone + events, Math.max(eventsTotal, eventsDone + events), startedAt, null, null);
+    return new RebuildStatus(state, generation, topic, eventsDone + events, Math.max(eventsTotal, eventsDone + events), startedAt, null, null);
   }
 
   RebuildStatus switching() {
-    return new RebuildStatus("switching", eventsDone, eventsTotal, startedAt, null, null);
+    return new RebuildStatus("switching", generation, topic, eventsDone, eventsTotal, startedAt, null, null);
   }
 
+  /** Finished: the total is now known exactly, as what was done (the estimate counted the store's positions). */
   RebuildStatus done(Instant now) {
-    return new RebuildStatus("done", eventsDone, eventsTotal, startedAt, now, null);
+    return new RebuildStatus("done", generation, topic, eventsDone, eventsDone, startedAt, now, null);
   }
 
   RebuildStatus failed(String why) {
-    return new RebuildStatus("failed", eventsDone, eventsTotal, startedAt, Instant.now(), why);
+    return new RebuildStatus("failed", generation, topic, eventsDone, eventsTotal, startedAt, Instant.now(), why);
   }
 
   boolean running() {
