@@ -298,7 +298,7 @@ public final class LocalStack {
                 // all three at once: none needs another to start (the gateway's /readyz waits for both backends)
                 List<CompletableFuture<Void>> services = List.of(
                         supervise(COMMAND.name(), service(COMMAND, commandJar, commandPort, backendArgs(pgPort, COMMANDS_DB))),
-                        supervise(QUERY.name(), service(QUERY, queryJar, queryPort, backendArgs(pgPort, QUERIES_DB))),
+                        supervise(QUERY.name(), service(QUERY, queryJar, queryPort, queryArgs(pgPort))),
                         supervise(GATEWAY_SERVICE.name(), service(GATEWAY_SERVICE, gatewayJar, gatewayPort, List.of(
                                 "--zep.gateway.command-uri=" + commandUrl,
                                 "--zep.gateway.query-uri=" + queryUrl))));
@@ -432,6 +432,13 @@ public final class LocalStack {
                     "--spring.datasource.password=" + PostgresServer.USER,
                     "--zep.kafka.bootstrap-servers=" + kafkaBootstrapServers(),
                     "--zep.kafka.topic=" + cfg.topic());
+        }
+
+        /** query-service also drives command-service's topic generations when it rebuilds. */
+        private List<String> queryArgs(int pgPort) {
+            List<String> args = new java.util.ArrayList<>(backendArgs(pgPort, QUERIES_DB));
+            args.add("--zep.command-service.url=" + commandUrl);
+            return args;
         }
 
         private static void progress(String what, long t0) {

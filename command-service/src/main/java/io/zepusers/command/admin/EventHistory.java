@@ -98,7 +98,7 @@ class EventHistory {
         },
         (Object) streams.toArray(new String[0]));
     List<DomainEventMessage<?>> events =
-        streams.stream().flatMap(s -> eventStore.readEvents(s).asStream()).filter(m -> m.getPayload() instanceof ZepEvent e && userId.equals(e.subject()))
+        streams.stream().<DomainEventMessage<?>>flatMap(s -> eventStore.readEvents(s).asStream()).filter(m -> m.getPayload() instanceof ZepEvent e && userId.equals(e.subject()))
             .sorted(java.util.Comparator.comparingLong(m -> positions.getOrDefault(m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L)))
             .toList();
     for (DomainEventMessage<?> m : events) {
