@@ -244,17 +244,75 @@ class LocalStackIT {
         assertThat(apiDump()).isEqualTo(before);
     }
 
-    /** The command-line way to rebuild, through the gateway: the operator watches it finish, and no answer changes. */
+    /**
+     * The command-line way to rebuild, through the gateway: the operator watches it finish, and no answer changes. The
+     * rebuild replays the event store into a new topic generation, so a deleted user's personal data, shredded in the
+     * store, is in no read model, in no record of the new generation, and in no answer afterwards.
+     */
     @Test
     @Order(5)
-    void rebuildingTheReadModelsFromTheShellChangesNoAnswer() throws Exception {
+    void rebuildingTheReadModelsFromTheShellChangesNoAnswerAndBringsNoDeletedDataBack() throws Exception {
+        String gone = "forget-me-" + UUID.randomUUID();
+        assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + gone + "\",\"email\":\"forget-me@x.io\",\"first_name\":\"Forget-Me\","
+                + "\"metadata\":{\"ssn\":\"123-45-6789\"}}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/v1/sessions", "{\"session_id\":\"" + gone + "-s\",\"user_id\":\"" + gone + "\",\"metadata\":{\"diary\":\"dear-diary\"}}")
+                .statusCode()).isEqualTo(201);
+        assertThat(send("DELETE", "/api/v1/user/" + gone, null).statusCode()).isEqualTo(200);
         String before = apiDump();
+        String generationBefore = currentTopic();
+
         Path log = stack.logsDir().resolve("rebuild-cli.log");
         int exit = runLogged(repoRoot, log, List.of("admin/rebuild-read-models", stack.gatewayUrl()), null, 120);
         String output = Files.readString(log);
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("\"state\":\"done\"").contains("\"events_total\"").contains("\"events_per_second\"");
         assertThat(apiDump()).isEqualTo(before);
+
+        String generation = currentTopic();
+        assertThat(generation).isNotEqualTo(generationBefore).startsWith(stack.topic() + ".g");
+        List<String> secrets = List.of("forget-me@x.io", "Forget-Me", "123-45-6789", "dear-diary");
+        String records = String.join("\n", readTopic(generation));
+        assertThat(records).contains(gone).doesNotContain(secrets);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(stack.queriesJdbcUrl());
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT string_agg(t::text, ' ') FROM (SELECT u::text AS t FROM users u "
+                        + "UNION ALL SELECT s::text FROM sessions s UNION ALL SELECT a::text FROM audit_events a) x")) {
+            rs.next();
+            assertThat(rs.getString(1)).contains(gone).doesNotContain(secrets);
+        }
+        assertThat(apiDump() + send("GET", "/api/v1/user/" + gone + "/events", null).body()).doesNotContain(secrets);
+        // and writes go on, read back at once, on the new generation
+        String after = "after-rebuild-" + UUID.randomUUID();
+        HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + after + "\"}");
+        assertThat(created.headers().firstValue("X-Consistency-Token")).hasValueSatisfying(t -> assertThat(t).contains("@"));
+        assertThat(get("/api/v1/user/" + after, created.headers().firstValue("X-Consistency-Token").orElseThrow()).statusCode()).isEqualTo(200);
+    }
+
+    /** The generation of the event topic the write side publishes to. */
+    private static String currentTopic() throws Exception {
+        for (JsonNode g : JSON.readTree(send("GET", "/api/v1/admin/generations", null).body())) {
+            if (g.path("state").asText().equals("current")) {
+                return g.path("topic").asText();
+            }
+        }
+        throw new AssertionError("no current generation");
+    }
+
+    private static List<String> readTopic(String topic) {
+        List<String> values = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.of("bootstrap.servers", stack.kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.key() + " " + new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return values;
     }
 
     /** Every user, every session, and each user's sessions and audit trail, as the API answers them. */
@@ -340,7 +398,8 @@ class LocalStackIT {
     }
 
     /** Straight onto the topic, as command-service publishes them (the read side never asks the event store). */
-    private static void publishUsers(int users) {
+    private static void publishUsers(int users) throws Exception {
+        String topic = currentTopic();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -351,7 +410,7 @@ class LocalStackIT {
                 String userId = "backlog-" + u;
                 // paging ids far above the command side's, which are dense from 1
                 UserCreated created = new UserCreated(userId, UUID.randomUUID(), 1_000_000_000L + u, null, null, null, Map.of(), at);
-                producer.send(CloudEventsKafka.toRecord(stack.topic(),
+                producer.send(CloudEventsKafka.toRecord(topic,
                         new PublishedEvent(UUID.randomUUID().toString(), at, userId, 0, created)));
             }
             producer.flush();

@@ -64,6 +64,15 @@ final class GenerationStandIn implements AutoCloseable {
     return TopicGenerations.topic(base, current);
   }
 
+  /**
+   * Publishes as command-service does: to the current generation, never while a takeover is under way (command-service
+   * holds writes back for that moment; here the two take turns on this object's lock).
+   */
+  synchronized org.apache.kafka.clients.producer.RecordMetadata publish(KafkaProducer<String, byte[]> producer, io.zepusers.events.PublishedEvent event)
+      throws Exception {
+    return producer.send(io.zepusers.events.CloudEventsKafka.toRecord(currentTopic(), event)).get();
+  }
+
   @Override
   public void close() {
     Copy c = copy;
