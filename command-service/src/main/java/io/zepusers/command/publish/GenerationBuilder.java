@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,6 +61,8 @@ public class GenerationBuilder implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(GenerationBuilder.class);
   private static final int IN_FLIGHT = 2_000;
+  private static final int CHUNK = 500;
+  private static final int READERS = 4;
   private static final Duration TAKEOVER_WAIT = Duration.ofSeconds(15);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
@@ -345,6 +350,7 @@ public class GenerationBuilder implements DisposableBean {
     volatile long written;
     volatile TrackingToken flushed;
     volatile String error;
+    private final ExecutorService readers = Executors.newFixedThreadPool(READERS);
 
     Build(int generation, String topic, Producer<String, byte[]> producer) {
       this.generation = generation;
@@ -387,11 +393,23 @@ public class GenerationBuilder implements DisposableBean {
             flush(inFlight, read);
             continue;
           }
-          TrackedEventMessage<?> message = stream.nextAvailable();
-          if (message instanceof DomainEventMessage<?> domain && domain.getPayload() instanceof ZepEvent event) {
-            inFlight.add(producer.send(CloudEventsKafka.toRecord(topic, KafkaEventPublisher.published(event, domain))));
+          // Reading a payload decrypts its personal data, which may ask the database for the user's key: a chunk's
+          // payloads are read on several threads, so those round trips overlap; records go out in store order.
+          List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
+          do {
+            chunk.add(stream.nextAvailable());
+          } while (chunk.size() < CHUNK && stream.hasNextAvailable(0, TimeUnit.MILLISECONDS));
+          List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
+          for (TrackedEventMessage<?> message : chunk) {
+            records.add(readers.submit(() -> toRecord(message)));
           }
-          read = message.trackingToken();
+          for (int i = 0; i < chunk.size(); i++) {
+            ProducerRecord<String, byte[]> record = records.get(i).get();
+            if (record != null) {
+              inFlight.add(producer.send(record));
+            }
+            read = chunk.get(i).trackingToken();
+          }
           if (inFlight.size() >= IN_FLIGHT) {
             flush(inFlight, read);
           }
@@ -410,8 +428,16 @@ public class GenerationBuilder implements DisposableBean {
         log.error("building generation {} failed", generation, e);
         failed(generation, e instanceof ExecutionException ee ? (Exception) ee.getCause() : e);
       } finally {
+        readers.shutdownNow();
         done = true;
       }
+    }
+
+    private ProducerRecord<String, byte[]> toRecord(TrackedEventMessage<?> message) {
+      if (message instanceof DomainEventMessage<?> domain && domain.getPayload() instanceof ZepEvent event) {
+        return CloudEventsKafka.toRecord(topic, KafkaEventPublisher.published(event, domain));
+      }
+      return null;
     }
 
     /** Waits for every record sent so far; then the builder has passed {@code read}. */

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,21 +143,47 @@ public class ReadModelRebuild {
     }
     // Partitions are independent (a user's events, its sessions' and its audit trail share one), so each is rebuilt
     // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers follow the new
-    // generation while command-service writes it; each round goes to the ends as they were when it began.
+    // generation while command-service writes it, until it is nearly whole.
     Map<TopicPartition, Long> reached = new ConcurrentHashMap<>();
     partitions.forEach(p -> reached.put(p, 0L));
-    while (true) {
-      CommandService.Progress progress = commands.progress(next.number());
-      if (!"building".equals(progress.state())) {
-        throw new IllegalStateException("generation " + next.number() + " is " + progress.state() + (progress.error() == null ? "" : ": " + progress.error()));
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService workers = Executors.newFixedThreadPool(partitions.size());
+    List<Future<?>> running = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> ends = newConsumer()) {
+      for (TopicPartition partition : partitions) {
+        running.add(workers.submit(() -> follow(partition, reached, stop)));
       }
-      Map<TopicPartition, Long> ends = endOffsets(partitions);
-      long behind = ends.entrySet().stream().mapToLong(e -> e.getValue() - reached.get(e.getKey())).sum();
-      status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + behind + (progress.storePosition() - progress.position())));
-      if (behind < CLOSE_ENOUGH && progress.storePosition() - progress.position() < CLOSE_ENOUGH) {
-        break;
+      while (true) {
+        for (Future<?> worker : running) {
+          if (worker.isDone()) {
+            worker.get(); // a failed worker fails the rebuild
+          }
+        }
+        CommandService.Progress progress = commands.progress(next.number());
+        if (!"building".equals(progress.state())) {
+          throw new IllegalStateException("generation " + next.number() + " is " + progress.state() + (progress.error() == null ? "" : ": " + progress.error()));
+        }
+        Map<TopicPartition, Long> end = ends.endOffsets(partitions);
+        long behind = end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - reached.get(e.getKey()))).sum();
+        long unwritten = Math.max(0, progress.storePosition() - progress.position());
+        status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + behind + unwritten));
+        if (behind < CLOSE_ENOUGH && unwritten < CLOSE_ENOUGH) {
+          break;
+        }
+        TimeUnit.MILLISECONDS.sleep(250);
       }
-      catchUpInParallel(partitions, ends, reached);
+      stop.set(true);
+      for (Future<?> worker : running) {
+        worker.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("rebuilding a partition failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      stop.set(true);
+      workers.shutdownNow();
     }
 
     status = status.switching();
@@ -190,41 +218,15 @@ public class ReadModelRebuild {
     return true;
   }
 
-  private void catchUpInParallel(List<TopicPartition> partitions, Map<TopicPartition, Long> ends, Map<TopicPartition, Long> reached) {
-    ExecutorService workers = Executors.newFixedThreadPool(Math.min(partitions.size(), 4));
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (TopicPartition partition : partitions) {
-        if (reached.get(partition) >= ends.get(partition)) {
-          continue;
-        }
-        done.add(
-            workers.submit(
-                () -> {
-                  try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
-                    consumer.assign(List.of(partition));
-                    consumer.seek(partition, reached.get(partition));
-                    consumeUntil(consumer, () -> consumer.position(partition) >= ends.get(partition));
-                    reached.put(partition, consumer.position(partition));
-                  }
-                }));
-      }
-      for (Future<?> worker : done) {
-        worker.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("rebuilding a partition failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
-      workers.shutdownNow();
-    }
-  }
-
-  private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+  /** One partition of the new generation into the copies, as it grows, until {@code stop}. */
+  private void follow(TopicPartition partition, Map<TopicPartition, Long> reached, AtomicBoolean stop) {
     try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
-      return consumer.endOffsets(partitions);
+      consumer.assign(List.of(partition));
+      consumer.seek(partition, 0);
+      consumeUntil(consumer, () -> {
+        reached.put(partition, consumer.position(partition));
+        return stop.get();
+      });
     }
   }
 
@@ -251,6 +253,9 @@ public class ReadModelRebuild {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
             ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+            // the new generation grows while it is read: waiting a little for more makes fewer, larger transactions
+            ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 512 * 1024,
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new StringDeserializer(),
         new ByteArrayDeserializer());
