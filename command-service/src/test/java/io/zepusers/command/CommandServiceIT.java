@@ -309,6 +309,22 @@ class CommandServiceIT {
     assertThat(send("GET", "/api/v1/admin/events?user_id=", null).statusCode()).isEqualTo(400);
   }
 
+  /** The store names events as the contract does; rows stored under Java class names still load (LegacyEventTypes). */
+  @Test
+  void eventsAreStoredUnderTheirStableNamesAndClassNamedOnesStillLoad() throws Exception {
+    String userId = "named-" + UUID.randomUUID();
+    send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\",\"email\":\"n@x.io\"}");
+    assertThat(jdbc.queryForList("SELECT payloadtype FROM domainevententry WHERE aggregateidentifier = ?", String.class, userId))
+        .containsExactly("user.created");
+
+    jdbc.update("UPDATE domainevententry SET payloadtype = 'io.zepusers.events.UserCreated' WHERE aggregateidentifier = ?", userId);
+    HttpResponse<String> updated = send("PATCH", "/api/v1/user/" + userId, "{\"first_name\":\"Legacy\"}");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(json.readTree(updated.body()).get("email").asString()).isEqualTo("n@x.io");
+    assertThat(eventStore.readEvents(userId).asStream().map(m -> m.getPayload().getClass().getSimpleName()).toList())
+        .containsExactly("UserCreated", "UserUpdated");
+  }
+
   @Test
   void idsMayContainEncodedSlashesAndSpaces() throws Exception {
     String userId = "team/" + UUID.randomUUID() + " x";

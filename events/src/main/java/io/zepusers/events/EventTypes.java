@@ -34,6 +34,11 @@ public final class EventTypes {
     return name;
   }
 
+  /** The wire name of an event class, or empty when it is not one of the contract's events. */
+  public static Optional<String> nameOf(Class<?> eventClass) {
+    return Optional.ofNullable(BY_CLASS.get(eventClass));
+  }
+
   public static Optional<Class<? extends ZepEvent>> classOf(String typeName) {
     return Optional.ofNullable(BY_NAME.get(typeName));
   }

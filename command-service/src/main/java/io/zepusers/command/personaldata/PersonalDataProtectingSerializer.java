@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
+import io.zepusers.events.EventTypes;
+import io.zepusers.events.ZepEvent;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
@@ -25,6 +27,7 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.SimpleSerializedType;
 
 /**
  * Stores the personal data of events encrypted: the email, names and metadata of a user, and the metadata of a
@@ -55,32 +58,36 @@ public class PersonalDataProtectingSerializer implements Serializer {
 
   @Override
   public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
-    List<String> fields = object == null ? null : PERSONAL_FIELDS.get(object.getClass());
-    String owner = fields == null ? null : ownerOf(object);
-    if (owner == null) {
+    Optional<String> typeName = object == null ? Optional.empty() : EventTypes.nameOf(object.getClass());
+    if (typeName.isEmpty()) {
       return delegate.serialize(object, expectedRepresentation);
     }
     ObjectNode json = mapper.valueToTree(object);
-    ObjectNode personal = mapper.createObjectNode();
-    for (String field : fields) {
-      JsonNode value = json.remove(field);
-      if (value != null) {
-        personal.set(field, value);
+    List<String> fields = PERSONAL_FIELDS.getOrDefault(object.getClass(), List.of());
+    String owner = fields.isEmpty() ? null : ownerOf(object);
+    if (owner != null) {
+      ObjectNode personal = mapper.createObjectNode();
+      for (String field : fields) {
+        JsonNode value = json.remove(field);
+        if (value != null) {
+          personal.set(field, value);
+        }
+      }
+      if (!personal.isEmpty()) {
+        json.set(ENVELOPE, encrypt(keys.currentFor(owner), personal));
       }
     }
-    if (!personal.isEmpty()) {
-      json.set(ENVELOPE, encrypt(keys.currentFor(owner), personal));
-    }
     byte[] bytes = write(json);
-    SerializedType type = delegate.typeForClass(object.getClass());
+    // the contract's stable name, as on Kafka: the store survives a rename of the classes
+    SerializedType type = new SimpleSerializedType(typeName.get(), null);
     return delegate.getConverter().convert(new SimpleSerializedObject<>(bytes, byte[].class, type), expectedRepresentation);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public <S, T> T deserialize(SerializedObject<S> serialized) {
-    Class<?> type = delegate.classForType(serialized.getType());
-    if (!PERSONAL_FIELDS.containsKey(type)) {
+    Class<?> type = classForType(serialized.getType());
+    if (!ZepEvent.class.isAssignableFrom(type)) {
       return delegate.deserialize(serialized);
     }
     byte[] bytes = delegate.getConverter().convert(serialized, byte[].class).getData();
@@ -159,14 +166,15 @@ public class PersonalDataProtectingSerializer implements Serializer {
     return delegate.canSerializeTo(expectedRepresentation);
   }
 
+  /** Stable names ({@code user.created}) for the contract's events; anything else as the delegate names it. */
   @Override
   public Class classForType(SerializedType type) {
-    return delegate.classForType(type);
+    return EventTypes.classOf(type.getName()).map(c -> (Class) c).orElseGet(() -> delegate.classForType(type));
   }
 
   @Override
   public SerializedType typeForClass(Class type) {
-    return delegate.typeForClass(type);
+    return EventTypes.nameOf(type).<SerializedType>map(name -> new SimpleSerializedType(name, null)).orElseGet(() -> delegate.typeForClass(type));
   }
 
   @Override

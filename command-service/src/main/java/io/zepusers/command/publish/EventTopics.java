@@ -63,6 +63,36 @@ public class EventTopics {
     }
   }
 
+  /**
+   * Waits until every partition of {@code topic} answers for its leader (a {@code ListOffsets} request). A topic
+   * the broker has just created may still refuse writes ({@code NOT_LEADER_OR_FOLLOWER}), and an idempotent producer
+   * that meets that on its first batches can end up retrying out-of-order sequence numbers for ever.
+   */
+  public void awaitLeaders(String topic, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size();
+          Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+          for (int p = 0; p < partitions; p++) {
+            request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+          }
+          admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the partitions of " + topic + " have no leader after " + timeout.toSeconds() + " s", e);
+          }
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + topic, e);
+    }
+  }
+
   /** Deletes a generation that was abandoned before it took over; a topic that is not there is fine. */
   public void delete(String topic) {
     try (Admin admin = admin()) {

@@ -283,6 +283,7 @@ public class GenerationBuilder implements DisposableBean {
     while (true) {
       try {
         topics.ensure(topic);
+        topics.awaitLeaders(topic, Duration.ofSeconds(60));
         return;
       } catch (IllegalStateException e) {
         if (System.nanoTime() > deadline) {

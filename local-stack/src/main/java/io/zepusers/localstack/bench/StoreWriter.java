@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
+import io.zepusers.events.EventTypes;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
@@ -87,7 +88,7 @@ final class StoreWriter implements AutoCloseable {
     events.setString(4, UUID.randomUUID().toString());
     events.setBytes(5, "{}".getBytes(StandardCharsets.UTF_8));
     events.setBytes(6, mapper.writeValueAsBytes(json));
-    events.setString(7, event.getClass().getName());
+    events.setString(7, EventTypes.nameOf(event)); // the stable name, as command-service stores it
     events.setString(8, event.occurredAt().toString());
     events.addBatch();
     if (++pending >= BATCH) {

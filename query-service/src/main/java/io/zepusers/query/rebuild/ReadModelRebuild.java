@@ -150,6 +150,7 @@ public class ReadModelRebuild {
     ExecutorService workers = Executors.newFixedThreadPool(partitions.size());
     List<Future<?>> running = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> ends = newConsumer()) {
+      ends.assign(partitions); // only asked for end offsets; never polled
       for (TopicPartition partition : partitions) {
         running.add(workers.submit(() -> follow(partition, reached, stop)));
       }
