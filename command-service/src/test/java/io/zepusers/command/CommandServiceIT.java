@@ -600,18 +600,18 @@ class CommandServiceIT {
     pool.shutdown();
 
     assertThat(accepted).as("some sessions were created before the delete").isPositive();
-    long sessionsCreated = countEvents("session:" + userId + "-%", "SessionCreated");
-    long sessionsRemoved = countEvents("session:" + userId + "-%", "SessionDeleted");
+    long sessionsCreated = countEvents("session:" + userId + "-%", "session.created");
+    long sessionsRemoved = countEvents("session:" + userId + "-%", "session.deleted");
     assertThat(sessionsCreated).isEqualTo(accepted);
     assertThat(sessionsRemoved).as("every session that was created went with its user").isEqualTo(accepted);
   }
 
   private long countEvents(String aggregatePattern, String type) {
     return jdbc.queryForObject(
-        "SELECT count(*) FROM domainevententry WHERE aggregateidentifier LIKE ? AND payloadtype LIKE ?",
+        "SELECT count(*) FROM domainevententry WHERE aggregateidentifier LIKE ? AND payloadtype = ?",
         Long.class,
         aggregatePattern,
-        "%." + type);
+        type);
   }
 
   private static void assertBadRequest(HttpResponse<String> r, String body) {

@@ -178,13 +178,15 @@ public class GenerationBuilder implements DisposableBean {
     }
     Generations.Generation old = generations.current();
     long head;
+    boolean committed = false;
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        s.execute("SET lock_timeout = '" + TAKEOVER_WAIT.toSeconds() + "s'");
-        s.execute("SELECT pg_advisory_lock(" + WriteGate.KEY + ")");
-      }
+      // One transaction holds the gate exclusively: its commit or rollback (or a lost connection) lets writes go on.
+      c.setAutoCommit(false);
       try {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET LOCAL lock_timeout = '" + TAKEOVER_WAIT.toSeconds() + "s'");
+          s.execute("SELECT pg_advisory_xact_lock(" + WriteGate.KEY + ")");
+        }
         head = storeHead(c);
         long deadline = System.nanoTime() + TAKEOVER_WAIT.toNanos();
         while (!(b.reached(head) && (head <= 0 || publisher.reached(head)))) {
@@ -194,8 +196,8 @@ public class GenerationBuilder implements DisposableBean {
           }
           TimeUnit.MILLISECONDS.sleep(5);
         }
+        // nothing can be stored before the commit, so the builder stops exactly at the handover
         b.stop();
-        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
           s.executeUpdate("UPDATE topic_generations SET state = 'retired', ended_at = now() WHERE state = 'current'");
           s.executeUpdate(
@@ -203,13 +205,13 @@ public class GenerationBuilder implements DisposableBean {
                   + b.written + ", position = " + head + " WHERE generation = " + generation);
         }
         c.commit();
-        c.setAutoCommit(true);
-        endPartitions(b.producer, old, generation, b.topic);
+        committed = true;
       } finally {
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_unlock(" + WriteGate.KEY + ")");
+        if (!committed) {
+          c.rollback();
         }
       }
+      endPartitions(b.producer, old, generation, b.topic);
     } catch (SQLException e) {
       throw new TakeoverUnavailable("the event store could not be reached: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -219,6 +221,10 @@ public class GenerationBuilder implements DisposableBean {
       if (!b.running()) {
         b.producer.close(Duration.ofSeconds(10));
         build = null;
+        if (!committed) {
+          // stopped at the handover, but the switch did not commit: the build cannot go on from here
+          failed(generation, new IllegalStateException("the takeover failed after the builder stopped; start a new generation"));
+        }
       }
     }
     log.info("generation {} ({}) took over from {} after event {}", generation, b.topic, old.topic(), head);

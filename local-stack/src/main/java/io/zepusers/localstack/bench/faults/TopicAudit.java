@@ -102,8 +102,9 @@ final class TopicAudit {
         return new Stored(eventId, payloadType, at, phaseOf.applyAsInt(at));
     }
 
+    /** The store names events as the contract does; rows from before V8 may still carry the class name. */
     private static boolean typeMatches(String ceType, String payloadType) {
-        return EventTypes.classOf(ceType).map(Class::getName).map(payloadType::equals).orElse(false);
+        return ceType.equals(payloadType) || EventTypes.classOf(ceType).map(Class::getName).map(payloadType::equals).orElse(false);
     }
 
     private static Map<String, Stored> readStore(String jdbcUrl, ToIntFunction<Instant> phaseOf) throws SQLException {
