@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,11 +33,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -66,7 +67,7 @@ public class GenerationBuilder implements DisposableBean {
   private static final Duration TAKEOVER_WAIT = Duration.ofSeconds(15);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
-  private final EventStore eventStore;
+  private final EventStorageEngine storage;
   private final JdbcTemplate jdbc;
   private final DataSource dataSource;
   private final Generations generations;
@@ -77,14 +78,14 @@ public class GenerationBuilder implements DisposableBean {
   private volatile Build build;
 
   GenerationBuilder(
-      EventStore eventStore,
+      EventStorageEngine storage,
       JdbcTemplate jdbc,
       DataSource dataSource,
       Generations generations,
       EventTopics topics,
       KafkaSettings settings,
       PublisherPosition publisher) {
-    this.eventStore = eventStore;
+    this.storage = storage;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.generations = generations;
@@ -394,35 +395,45 @@ public class GenerationBuilder implements DisposableBean {
       List<Future<RecordMetadata>> inFlight = new ArrayList<>(IN_FLIGHT);
       TrackingToken read = null;
       long nextProgress = System.nanoTime();
-      try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
+      // The storage engine's own stream, not the event store's: a slow reader of the event store becomes one of its
+      // tailing consumers and then holds every event the store's shared cache fetched after it (a 1,000,000-event
+      // build ran out of heap that way). Each pass reads up to the store's head; the next starts from the token.
+      try {
         while (!stopping) {
-          if (!stream.hasNextAvailable(20, TimeUnit.MILLISECONDS)) {
-            flush(inFlight, read);
-            continue;
-          }
-          // Reading a payload decrypts its personal data, which may ask the database for the user's key: a chunk's
-          // payloads are read on several threads, so those round trips overlap; records go out in store order.
-          List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
-          do {
-            chunk.add(stream.nextAvailable());
-          } while (chunk.size() < CHUNK && stream.hasNextAvailable(0, TimeUnit.MILLISECONDS));
-          List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
-          for (TrackedEventMessage<?> message : chunk) {
-            records.add(readers.submit(() -> toRecord(message)));
-          }
-          for (int i = 0; i < chunk.size(); i++) {
-            ProducerRecord<String, byte[]> record = records.get(i).get();
-            if (record != null) {
-              inFlight.add(producer.send(record));
+          boolean readAny = false;
+          try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(read, false)) {
+            Iterator<? extends TrackedEventMessage<?>> stream = events.iterator();
+            while (!stopping && stream.hasNext()) {
+              readAny = true;
+              // Reading a payload decrypts its personal data, which may ask the database for the user's key: a chunk's
+              // payloads are read on several threads, so those round trips overlap; records go out in store order.
+              List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
+              do {
+                chunk.add(stream.next());
+              } while (chunk.size() < CHUNK && stream.hasNext());
+              List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
+              for (TrackedEventMessage<?> message : chunk) {
+                records.add(readers.submit(() -> toRecord(message)));
+              }
+              for (int i = 0; i < chunk.size(); i++) {
+                ProducerRecord<String, byte[]> record = records.get(i).get();
+                if (record != null) {
+                  inFlight.add(producer.send(record));
+                }
+                read = chunk.get(i).trackingToken();
+              }
+              if (inFlight.size() >= IN_FLIGHT) {
+                flush(inFlight, read);
+              }
+              if (System.nanoTime() - nextProgress > 0) {
+                jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
+                nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+              }
             }
-            read = chunk.get(i).trackingToken();
           }
-          if (inFlight.size() >= IN_FLIGHT) {
-            flush(inFlight, read);
-          }
-          if (System.nanoTime() - nextProgress > 0) {
-            jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
-            nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+          flush(inFlight, read);
+          if (!readAny) {
+            TimeUnit.MILLISECONDS.sleep(20); // at the head: look again shortly
           }
         }
         flush(inFlight, read);
