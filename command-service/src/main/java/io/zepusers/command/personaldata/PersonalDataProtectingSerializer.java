@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.EventTypes;
+import io.zepusers.events.PersonalFields;
 import io.zepusers.events.ZepEvent;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionUpdated;
@@ -16,7 +17,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Cipher;
@@ -38,12 +38,6 @@ import org.axonframework.serialization.SimpleSerializedType;
 public class PersonalDataProtectingSerializer implements Serializer {
 
   static final String ENVELOPE = "personal_data";
-  private static final Map<Class<?>, List<String>> PERSONAL_FIELDS =
-      Map.of(
-          UserCreated.class, List.of("email", "first_name", "last_name", "metadata"),
-          UserUpdated.class, List.of("email", "first_name", "last_name", "metadata"),
-          SessionCreated.class, List.of("metadata"),
-          SessionUpdated.class, List.of("metadata"));
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int NONCE_BYTES = 12;
 
@@ -63,7 +57,7 @@ public class PersonalDataProtectingSerializer implements Serializer {
       return delegate.serialize(object, expectedRepresentation);
     }
     ObjectNode json = mapper.valueToTree(object);
-    List<String> fields = PERSONAL_FIELDS.getOrDefault(object.getClass(), List.of());
+    List<String> fields = PersonalFields.of(object.getClass());
     String owner = fields.isEmpty() ? null : ownerOf(object);
     if (owner != null) {
       ObjectNode personal = mapper.createObjectNode();

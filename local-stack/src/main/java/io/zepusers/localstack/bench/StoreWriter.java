@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.EventTypes;
-import io.zepusers.events.SessionCreated;
-import io.zepusers.events.SessionUpdated;
-import io.zepusers.events.UserCreated;
-import io.zepusers.events.UserUpdated;
+import io.zepusers.events.PersonalFields;
 import io.zepusers.events.ZepEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,8 +15,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -34,12 +29,6 @@ import javax.crypto.spec.SecretKeySpec;
 final class StoreWriter implements AutoCloseable {
 
   private static final int BATCH = 2_000;
-  private static final Map<Class<?>, List<String>> PERSONAL_FIELDS =
-      Map.of(
-          UserCreated.class, List.of("email", "first_name", "last_name", "metadata"),
-          UserUpdated.class, List.of("email", "first_name", "last_name", "metadata"),
-          SessionCreated.class, List.of("metadata"),
-          SessionUpdated.class, List.of("metadata"));
 
   private final ObjectMapper mapper = EventJson.newMapper();
   private final SecureRandom random = new SecureRandom();
@@ -73,7 +62,7 @@ final class StoreWriter implements AutoCloseable {
   void append(String aggregateType, String aggregateId, long sequence, ZepEvent event, Key key) throws Exception {
     ObjectNode json = mapper.valueToTree(event);
     ObjectNode personal = mapper.createObjectNode();
-    for (String field : PERSONAL_FIELDS.getOrDefault(event.getClass(), List.of())) {
+    for (String field : PersonalFields.of(event.getClass())) {
       JsonNode value = json.remove(field);
       if (value != null) {
         personal.set(field, value);
