@@ -36,7 +36,7 @@ public class AppliedPositions {
 
   AppliedPositions(ProjectionStore store, ReadModelGeneration generations) {
     this.store = store;
-    this.generation = generations.current();
+    this.generation = generations.stored();
   }
 
   /** Called after the transaction that applied up to these positions of {@code topic} committed. */
@@ -55,6 +55,7 @@ public class AppliedPositions {
     notifyAll();
   }
 
+  /** The generation this instance's consumer applies, and readers measure against. */
   public synchronized Generation generation() {
     return generation;
   }

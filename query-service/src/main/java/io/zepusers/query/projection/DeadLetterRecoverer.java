@@ -28,7 +28,6 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
   private final DeadLetters deadLetters;
   private final ProjectionStore store;
   private final TransactionTemplate transactions;
-  private final ProjectionConsumer live;
   private final AppliedPositions applied;
   private final ProjectionStatus status;
   private final ProjectionSettings retry;
@@ -39,7 +38,6 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
       DeadLetters deadLetters,
       ProjectionStore store,
       TransactionTemplate transactions,
-      ProjectionConsumer live,
       AppliedPositions applied,
       ProjectionStatus status,
       ProjectionSettings retry,
@@ -47,7 +45,6 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     this.deadLetters = deadLetters;
     this.store = store;
     this.transactions = transactions;
-    this.live = live;
     this.applied = applied;
     this.status = status;
     this.retry = retry;
@@ -66,7 +63,7 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     }
     boolean sent;
     try {
-      sent = live.whilePaused(() -> transactions.execute(tx -> storePositionAndSend(record, poison)));
+      sent = transactions.execute(tx -> storePositionAndSend(record, poison));
     } catch (RuntimeException e) {
       status.failed(e);
       backOff();

@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -56,8 +54,6 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   private final ProjectionStatus status;
   private final ObjectProvider<MessageListenerContainer> container;
   private final Timer lag;
-  private final ReentrantLock applying = new ReentrantLock();
-  private final ReadModelGeneration generations;
   private volatile ConsumerSeekCallback seeks;
 
   ProjectionConsumer(
@@ -68,9 +64,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       AppliedPositions applied,
       ProjectionStatus status,
       ObjectProvider<MessageListenerContainer> container,
-      ReadModelGeneration generations,
       MeterRegistry meters) {
-    this.generations = generations;
     this.retry = retry;
     this.batches = batches;
     this.store = store;
@@ -89,16 +83,6 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
             .register(meters);
   }
 
-  /** Runs {@code work} while this consumer applies nothing (a rebuild switching the read models underneath). */
-  public <T> T whilePaused(Supplier<T> work) {
-    applying.lock();
-    try {
-      return work.get();
-    } finally {
-      applying.unlock();
-    }
-  }
-
   @Override
   public void registerSeekCallback(ConsumerSeekCallback callback) {
     this.seeks = callback;
@@ -111,7 +95,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
    */
   @Override
   public void onMessage(List<ConsumerRecord<String, byte[]>> all) {
-    ReadModelGeneration.Generation of = generations.current();
+    ReadModelGeneration.Generation of = applied.generation();
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(all.size());
     for (ConsumerRecord<String, byte[]> record : all) {
       if (record.topic().equals(of.topic())) {
@@ -123,7 +107,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     if (records.isEmpty()) {
       return;
     }
-    LiveBatch.Outcome outcome = whilePaused(() -> applyAll(of, records));
+    LiveBatch.Outcome outcome = applyAll(of, records);
     if (outcome.movedTo() != null) {
       moveTo(outcome.movedTo());
       return;
@@ -144,7 +128,6 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     if (stored == null) {
       return; // stopping
     }
-    generations.adopt(next);
     applied.reset(next, stored);
     MessageListenerContainer c = container.getIfAvailable();
     Collection<TopicPartition> assigned = c == null ? List.of() : c.getAssignedPartitions();
@@ -240,7 +223,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
    */
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    ReadModelGeneration.Generation of = generations.current();
+    ReadModelGeneration.Generation of = applied.generation();
     Map<Integer, Long> stored = storedPositions(of.topic());
     if (stored == null) {
       return; // stopping

@@ -6,8 +6,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The generation of the event topic the read models follow: in the database for every instance
- * ({@code read_model_generation}), and the one this instance's consumer has moved to.
+ * The generation of the event topic the read models follow, in the database for every instance
+ * ({@code read_model_generation}). The one this instance's consumer applies is {@code AppliedPositions#generation()}.
  */
 @Component
 public class ReadModelGeneration {
@@ -17,19 +17,12 @@ public class ReadModelGeneration {
 
   private final JdbcTemplate jdbc;
   private final String base;
-  private volatile Generation adopted;
 
   ReadModelGeneration(JdbcTemplate jdbc, ConsumerSettings settings) {
     this.jdbc = jdbc;
     this.base = settings.topic();
     jdbc.update(
         "INSERT INTO read_model_generation (generation, topic) SELECT 1, ? WHERE NOT EXISTS (SELECT 1 FROM read_model_generation)", base);
-    this.adopted = stored();
-  }
-
-  /** The generation this instance's consumer applies, and readers measure against. */
-  public Generation current() {
-    return adopted;
   }
 
   /** What the database says, without a lock. */
@@ -46,11 +39,6 @@ public class ReadModelGeneration {
   /** In the caller's transaction: the read models move to {@code next}, if they are still before it. */
   boolean advanceTo(Generation next) {
     return jdbc.update("UPDATE read_model_generation SET generation = ?, topic = ? WHERE generation < ?", next.number(), next.topic(), next.number()) > 0;
-  }
-
-  /** This instance's consumer has moved to {@code generation}. */
-  void adopt(Generation generation) {
-    adopted = generation;
   }
 
   /** The generation {@code topic} is, when it is one of the event topic's. */
