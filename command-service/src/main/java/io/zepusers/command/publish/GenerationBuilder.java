@@ -23,14 +23,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -277,15 +274,7 @@ public class GenerationBuilder implements DisposableBean {
 
   /** The topic of a new generation number, empty: a topic left with that name by some earlier database goes first. */
   private void freshTopic(String topic) {
-    boolean existed;
-    try (KafkaConsumer<byte[], byte[]> probe =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      existed = probe.listTopics(Duration.ofSeconds(30)).containsKey(topic);
-    }
-    if (existed) {
-      topics.delete(topic);
-    }
+    topics.delete(topic); // a topic that is not there is fine
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
