@@ -11,7 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,14 +25,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +44,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -59,6 +69,34 @@ class GenerationsIT {
     registry.add("zep.kafka.retention", () -> "3d");
   }
 
+  /** Where the service's clock stands: events can be made to have occurred long ago, as a store's first ones did. */
+  static final AtomicReference<Instant> now = new AtomicReference<>();
+
+  @TestConfiguration
+  static class MovableClock {
+    @Bean
+    @Primary
+    Clock movableClock() {
+      return new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          Instant set = now.get();
+          return set == null ? Instant.now() : set;
+        }
+      };
+    }
+  }
+
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
 
@@ -68,6 +106,8 @@ class GenerationsIT {
   @Test
   @Order(1)
   void aRebuiltGenerationHoldsTheWholeStoreInOrderAndTakesOverWhileWritesGoOn() throws Exception {
+    // these happened long ago, longer than the topic keeps records
+    now.set(Instant.parse("2024-01-01T00:00:00Z"));
     String deleted = "gone-" + UUID.randomUUID();
     send("POST", "/api/v1/user", "{\"user_id\":\"" + deleted + "\",\"email\":\"erase-me@x.io\",\"first_name\":\"Erase-Me\"}");
     send("PATCH", "/api/v1/user/" + deleted, "{\"metadata\":{\"secret\":\"shred-me\"}}");
@@ -77,6 +117,8 @@ class GenerationsIT {
       send("POST", "/api/v1/user", "{\"user_id\":\"" + id + "\",\"email\":\"" + id + "@x.io\"}");
       send("PATCH", "/api/v1/user/" + id, "{\"first_name\":\"F" + i + "\"}");
     }
+    now.set(null);
+    long built = System.currentTimeMillis();
 
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger written = new AtomicInteger();
@@ -142,6 +184,14 @@ class GenerationsIT {
     String everything = String.join("\n", g2.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
     assertThat(everything).contains("before-7@x.io").doesNotContain("erase-me@x.io", "Erase-Me", "shred-me");
 
+    // Retention counts from when a record was written, not from when its event happened: stamped with its event's
+    // time, the broker deleted a rebuilt generation's old records as soon as their segment closed
+    assertThat(g2).allSatisfy(r -> {
+      assertThat(r.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+      assertThat(r.timestamp()).isGreaterThanOrEqualTo(built);
+    });
+    assertThat(g2).anySatisfy(r -> assertThat(header(r, CloudEventsKafka.TIME)).startsWith("2024-01-01T"));
+
     // the old generation ends on every partition with a marker naming the new one, and nothing follows it
     Map<Integer, ConsumerRecord<String, byte[]>> lastOfPartition = new HashMap<>();
     readAll(TOPIC).forEach(r -> lastOfPartition.put(r.partition(), r));
@@ -154,8 +204,9 @@ class GenerationsIT {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()))) {
       for (String topic : List.of(TOPIC, TOPIC + ".g2")) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value())
-            .isEqualTo(Long.toString(Duration.ofDays(3).toMillis()));
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(Long.toString(Duration.ofDays(3).toMillis()));
+        assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
       }
     }
   }

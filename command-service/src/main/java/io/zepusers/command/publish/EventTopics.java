@@ -24,11 +24,19 @@ import org.springframework.stereotype.Component;
  * Creates the event topic's generations with the configured partitions, record size and retention, and brings a
  * topic made elsewhere to those settings: a smaller record limit would make the broker refuse whole batches (innocent
  * records with them), and an unbounded retention would keep deleted users' personal data on Kafka forever.
+ *
+ * <p>Records are stamped with the time the broker appended them ({@code message.timestamp.type=LogAppendTime}), and
+ * retention counts from that. A record's own timestamp is its event's time, which for a generation built from the
+ * store is often older than the retention: with the default {@code CreateTime} the broker deleted those records as
+ * soon as their segment closed, while the generation was still being read (a 1,000,000-event rebuild lost 1,749
+ * events that way). The event's time stays in the {@code ce_time} header.
  */
 @Component
 public class EventTopics {
 
   private static final Logger log = LoggerFactory.getLogger(EventTopics.class);
+
+  private static final String APPEND_TIME = "LogAppendTime";
 
   private final KafkaSettings settings;
 
@@ -48,7 +56,8 @@ public class EventTopics {
               .configs(
                   Map.of(
                       TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes()),
-                      TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis())));
+                      TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis()),
+                      TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
       admin.createTopics(List.of(created)).all().get(60, TimeUnit.SECONDS);
       log.info("created topic {} with {} partitions, records kept {}", topic, settings.partitions(), settings.retention());
     } catch (ExecutionException e) {
@@ -128,6 +137,12 @@ public class EventTopics {
     if (retention == null || !wantedRetention.equals(retention.value())) {
       changes.add(set(TopicConfig.RETENTION_MS_CONFIG, wantedRetention));
       log.warn("topic {} kept records for {} ms; set to {} (zep.kafka.retention)", topic, retention == null ? "?" : retention.value(), wantedRetention);
+    }
+    ConfigEntry timestamps = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+    if (timestamps == null || !APPEND_TIME.equals(timestamps.value())) {
+      changes.add(set(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
+      log.warn("topic {} kept records by their own timestamps ({}); set to {}, so that retention counts from when a record was written",
+          topic, timestamps == null ? "?" : timestamps.value(), APPEND_TIME);
     }
     if (!changes.isEmpty()) {
       admin.incrementalAlterConfigs(Map.of(resource, changes)).all().get(60, TimeUnit.SECONDS);

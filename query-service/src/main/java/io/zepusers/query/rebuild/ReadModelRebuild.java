@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -257,6 +258,8 @@ public class ReadModelRebuild {
             // the new generation grows while it is read: waiting a little for more makes fewer, larger transactions
             ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 512 * 1024,
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200,
+            // records deleted under the rebuild (by the topic's retention) fail it; a reset would pass over them
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new StringDeserializer(),
         new ByteArrayDeserializer());
@@ -265,7 +268,13 @@ public class ReadModelRebuild {
   private void consumeUntil(KafkaConsumer<String, byte[]> consumer, BooleanSupplier done) {
     long nextLog = System.nanoTime() + LOG_EVERY_NANOS;
     while (!done.getAsBoolean()) {
-      ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+      ConsumerRecords<String, byte[]> records;
+      try {
+        records = consumer.poll(Duration.ofMillis(200));
+      } catch (OffsetOutOfRangeException e) {
+        throw new IllegalStateException(
+            "records of " + e.offsetOutOfRangePartitions() + " were deleted before the rebuild read them (the topic's retention?); the generation is not whole", e);
+      }
       if (records.isEmpty()) {
         continue;
       }
