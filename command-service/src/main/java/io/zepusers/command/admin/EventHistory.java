@@ -12,12 +12,13 @@ import io.zepusers.web.BadRequestException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.axonframework.common.stream.BlockingStream;
+import java.util.stream.Stream;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,11 +42,13 @@ class EventHistory {
   private static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
 
   private final EventStore eventStore;
+  private final EventStorageEngine storage;
   private final JdbcTemplate jdbc;
   private final ObjectMapper mapper = EventJson.newMapper();
 
-  EventHistory(EventStore eventStore, JdbcTemplate jdbc) {
+  EventHistory(EventStore eventStore, EventStorageEngine storage, JdbcTemplate jdbc) {
     this.eventStore = eventStore;
+    this.storage = storage;
     this.jdbc = jdbc;
   }
 
@@ -59,17 +62,19 @@ class EventHistory {
     return ResponseEntity.ok().contentType(JSON_LINES).header(TOTAL_HEADER, Long.toString(head)).body(body);
   }
 
-  /** Every stored event up to {@code head}, in store order. */
+  /**
+   * Every stored event up to {@code head}, in store order. Read from the storage engine, not the event store: a slow
+   * client of the event store's stream becomes one of its tailing consumers and then holds every event the store's
+   * shared cache fetches after it (see GenerationBuilder).
+   */
   private void all(long head, OutputStream out) throws IOException {
     if (head == 0) {
       return;
     }
-    try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
-      while (true) {
-        if (!stream.hasNextAvailable(1, TimeUnit.SECONDS)) {
-          return; // the head was a rolled-back append's place: nothing more to come below it
-        }
-        TrackedEventMessage<?> message = stream.nextAvailable();
+    try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
+      Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
+      while (events.hasNext()) {
+        TrackedEventMessage<?> message = events.next();
         long position = message.trackingToken().position().orElse(0);
         if (position > head) {
           return;
@@ -79,9 +84,6 @@ class EventHistory {
           return;
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
     }
   }
 
