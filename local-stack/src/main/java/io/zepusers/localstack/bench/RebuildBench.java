@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,14 +33,17 @@ public final class RebuildBench {
 
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
     LocalStack.Config config =
         LocalStack.Config.defaults()
-            .dataDir(Files.createTempDirectory("zep-rebuild-bench"))
+            .dataDir(dataDir)
             .clean(true)
             .gatewayPort(0)
             .kafkaPort(0)
             .postgresPort(0)
-            .childJvmOptions(List.of("-Xmx1g", "-Daxoniq.update-checker.disabled=true"));
+            // a service that runs out of heap leaves its heap in the data directory, to find out what filled it
+            .childJvmOptions(
+                List.of("-Xmx1g", "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + dataDir, "-Daxoniq.update-checker.disabled=true"));
     try (LocalStack.Running stack = LocalStack.start(config)) {
       long t0 = System.nanoTime();
       long users = store(stack, events);
