@@ -3,6 +3,7 @@ package io.zepusers.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zepusers.command.config.BoundedTailingReads;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
@@ -120,7 +121,7 @@ class CommandServiceIT {
   void axonRunsOnTheJdbcEventStoreWithSpringTransactions() {
     // Boot 4 + JDBC only silently loses both without the ordering fix (shared/reference/stack-spike.md P1)
     assertThat(axonTransactions).isInstanceOf(SpringTransactionManager.class);
-    assertThat(storageEngine).isInstanceOf(JdbcEventStorageEngine.class);
+    assertThat(storageEngine).isInstanceOfSatisfying(BoundedTailingReads.class, e -> assertThat(e.engine()).isInstanceOf(JdbcEventStorageEngine.class));
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.axonframework.springboot.TokenStoreProperties;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -74,6 +75,12 @@ public class AxonConfig {
         .claimTimeout(properties.getClaimTimeout())
         .nodeId(ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID())
         .build();
+  }
+
+  /** Bounds the event store's cache-filling reads; see BoundedTailingReads. */
+  @Bean
+  public static BeanPostProcessor boundedTailingReads() {
+    return BoundedTailingReads.wrapper();
   }
 
   @Bean
