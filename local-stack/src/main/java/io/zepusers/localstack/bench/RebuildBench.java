@@ -11,13 +11,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * How fast the read models rebuild from the event store. Starts a fresh stack, writes {@code events} events straight
@@ -51,9 +60,8 @@ public final class RebuildBench {
 
       t0 = System.nanoTime();
       String gateway = stack.gatewayUrl();
-      // published by the live publisher and applied by the live projection: the last user's session is readable
-      while (HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/bench-user-" + users + "/sessions?consistency=eventual")).build(),
-              HttpResponse.BodyHandlers.ofString()).body().indexOf("bench-user-" + users + "-s") < 0) {
+      // the live publisher has passed the last stored event, and the live projection has applied every record
+      while (!liveCaughtUp(stack)) {
         System.out.println("live publisher and projection still catching up ...");
         Thread.sleep(2_000);
       }
@@ -93,6 +101,41 @@ public final class RebuildBench {
         throw new IllegalStateException("rebuild failed: " + status);
       }
       System.out.printf("%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+    }
+  }
+
+  private static boolean liveCaughtUp(LocalStack.Running stack) throws Exception {
+    try (Connection commands = DriverManager.getConnection(stack.commandsJdbcUrl());
+        Connection queries = DriverManager.getConnection(stack.queriesJdbcUrl());
+        Statement c = commands.createStatement();
+        Statement q = queries.createStatement();
+        Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+      ResultSet head = c.executeQuery("SELECT max(globalindex) FROM domainevententry");
+      head.next();
+      long last = head.getLong(1);
+      ResultSet token = c.executeQuery("SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = 'kafka-publisher'");
+      if (!token.next()) {
+        return false;
+      }
+      Matcher index = Pattern.compile("\"index\"\\s*:\\s*(\\d+)").matcher(token.getString(1));
+      if (!index.find() || Long.parseLong(index.group(1)) < last) {
+        return false;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < 3; p++) {
+        latest.put(new TopicPartition("zep.events", p), OffsetSpec.latest());
+      }
+      Map<Integer, Long> applied = new HashMap<>();
+      ResultSet positions = q.executeQuery("SELECT partition, next_offset FROM consumer_positions WHERE topic = 'zep.events'");
+      while (positions.next()) {
+        applied.put(positions.getInt(1), positions.getLong(2));
+      }
+      for (var end : kafka.listOffsets(latest).all().get().entrySet()) {
+        if (applied.getOrDefault(end.getKey().partition(), 0L) < end.getValue().offset()) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
