@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.TopicGenerations;
+import io.zepusers.testinfra.EventContract;
 import io.zepusers.testinfra.TestInfra;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -192,9 +193,14 @@ class GenerationsIT {
     });
     assertThat(g2).anySatisfy(r -> assertThat(header(r, CloudEventsKafka.TIME)).startsWith("2024-01-01T"));
 
+    // what the services produced, in both generations and the markers between them, follows docs/asyncapi.yaml
+    List<ConsumerRecord<String, byte[]>> g1 = readAll(TOPIC);
+    g1.forEach(EventContract.get()::check);
+    g2.forEach(EventContract.get()::check);
+
     // the old generation ends on every partition with a marker naming the new one, and nothing follows it
     Map<Integer, ConsumerRecord<String, byte[]>> lastOfPartition = new HashMap<>();
-    readAll(TOPIC).forEach(r -> lastOfPartition.put(r.partition(), r));
+    g1.forEach(r -> lastOfPartition.put(r.partition(), r));
     assertThat(lastOfPartition).hasSize(3);
     assertThat(lastOfPartition.values()).allSatisfy(r -> {
       assertThat(TopicGenerations.isEnded(r)).isTrue();
