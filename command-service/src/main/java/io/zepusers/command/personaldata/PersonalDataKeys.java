@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -27,6 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PersonalDataKeys {
 
+  private static final Logger log = LoggerFactory.getLogger(PersonalDataKeys.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String OF_USER = "SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
   private static final String CURRENT =
@@ -70,6 +74,28 @@ public class PersonalDataKeys {
           jdbc.query("SELECT secret FROM personal_data_keys WHERE key_id = ?", (rs, row) -> new SecretKeySpec(rs.getBytes(1), "AES"), id);
       return keys.stream().findFirst();
     });
+  }
+
+  /**
+   * Loads, in one query, the keys of the events stored at global indexes {@code afterIndex} (exclusive) to
+   * {@code upToIndex}: a reader of many events (the generation builder) then finds them here instead of asking the
+   * database once per user. Keys destroyed meanwhile are simply not found, as by {@link #find}.
+   */
+  public void loadForEvents(long afterIndex, long upToIndex) {
+    try {
+      jdbc.query(
+        "SELECT k.key_id, k.secret FROM personal_data_keys k WHERE k.key_id IN ("
+            + " SELECT DISTINCT (convert_from(e.payload, 'UTF8')::jsonb -> 'personal_data' ->> 'key_id')::uuid"
+            + " FROM domainevententry e WHERE e.globalindex > ? AND e.globalindex <= ?)",
+        rs -> {
+          byId.put(rs.getObject(1, UUID.class), Optional.of(new SecretKeySpec(rs.getBytes(2), "AES")));
+        },
+        afterIndex,
+        upToIndex);
+    } catch (DataAccessException e) {
+      // a payload that is not JSON, say: its events' keys are then found one by one
+      log.debug("could not load the keys of events {} to {} at once: {}", afterIndex + 1, upToIndex, e.getMessage());
+    }
   }
 
   /** Destroys the user's key: everything personal it encrypted is unreadable from now on. */

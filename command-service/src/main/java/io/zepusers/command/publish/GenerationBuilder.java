@@ -1,6 +1,7 @@
 package io.zepusers.command.publish;
 
 import io.zepusers.command.consistency.PublisherPosition;
+import io.zepusers.command.personaldata.PersonalDataKeys;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.TopicGenerations;
 import io.zepusers.events.ZepEvent;
@@ -71,6 +72,7 @@ public class GenerationBuilder implements DisposableBean {
   private final EventTopics topics;
   private final KafkaSettings settings;
   private final PublisherPosition publisher;
+  private final PersonalDataKeys keys;
   private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
   private volatile Build build;
 
@@ -81,8 +83,10 @@ public class GenerationBuilder implements DisposableBean {
       Generations generations,
       EventTopics topics,
       KafkaSettings settings,
-      PublisherPosition publisher) {
+      PublisherPosition publisher,
+      PersonalDataKeys keys) {
     this.storage = storage;
+    this.keys = keys;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.generations = generations;
@@ -394,12 +398,14 @@ public class GenerationBuilder implements DisposableBean {
             Iterator<? extends TrackedEventMessage<?>> stream = events.iterator();
             while (!stopping && stream.hasNext()) {
               readAny = true;
-              // Reading a payload decrypts its personal data, which may ask the database for the user's key: a chunk's
-              // payloads are read on several threads, so those round trips overlap; records go out in store order.
+              // Reading a payload decrypts its personal data with its user's key: the chunk's keys are loaded in one
+              // query first, and its payloads read on several threads; records go out in store order.
               List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
               do {
                 chunk.add(stream.next());
               } while (chunk.size() < CHUNK && stream.hasNext());
+              keys.loadForEvents(
+                  chunk.get(0).trackingToken().position().orElse(0) - 1, chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
               List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
               for (TrackedEventMessage<?> message : chunk) {
                 records.add(readers.submit(() -> toRecord(message)));
