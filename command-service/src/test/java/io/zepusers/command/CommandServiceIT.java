@@ -118,6 +118,24 @@ class CommandServiceIT {
   final JsonMapper json = JsonMapper.builder().build();
 
   @Test
+  void prometheusHasCommandsByTypeAndOutcomeAndPublishLatencyAndReadinessWatchesKafka() throws Exception {
+    String userId = "metrics-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode()).isEqualTo(400);
+
+    HttpResponse<String> scrape = send("GET", "/actuator/prometheus", null);
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains("commands_seconds_count{exception=\"none\",outcome=\"success\",type=\"CreateUser\"}")
+        .containsPattern("commands_seconds_count\\{exception=\"\\w+\",outcome=\"failure\",type=\"CreateUser\"}")
+        .contains("commands_publish_wait_seconds_count{outcome=\"acknowledged\"}")
+        .contains("publish_latency_seconds_bucket");
+    HttpResponse<String> readiness = send("GET", "/actuator/health/readiness", null);
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"kafka\"", "\"db\"");
+  }
+
+  @Test
   void axonRunsOnTheJdbcEventStoreWithSpringTransactions() {
     // Boot 4 + JDBC only silently loses both without the ordering fix (shared/reference/stack-spike.md P1)
     assertThat(axonTransactions).isInstanceOf(SpringTransactionManager.class);

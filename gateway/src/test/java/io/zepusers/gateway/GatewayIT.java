@@ -253,6 +253,14 @@ class GatewayIT {
         assertZepVersion(response);
     }
 
+    @Test
+    void ownPrometheusScrapeAnswers() throws Exception {
+        var response = send(request("/actuator/prometheus").GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("jvm_memory_used_bytes");
+    }
+
     // --- gateway's own errors ----------------------------------------------------------
 
     @Test

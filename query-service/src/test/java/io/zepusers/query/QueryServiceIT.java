@@ -293,6 +293,27 @@ class QueryServiceIT {
   }
 
   @Test
+  void prometheusHasTheReadWaitsTheLagAndTheRebuildAndReadinessWatchesKafka() throws Exception {
+    String userId = "metrics-" + UUID.randomUUID();
+    publish(userId, 0, new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now()));
+    assertThat(get("/api/v1/user/" + userId).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> scrape = get("/actuator/prometheus");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains("read_waits_seconds_count{outcome=\"reached\",token=\"no\"}")
+        .contains("projection_lag_seconds_bucket")
+        .contains("kafka_consumer_fetch_manager_records_lag")
+        .contains("projection_dead_letters_total")
+        .contains("rebuild_events_done")
+        .contains("rebuild_events_expected")
+        .contains("rebuild_running");
+    HttpResponse<String> readiness = get("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"kafka\"", "\"projection\"", "\"db\"");
+  }
+
+  @Test
   void aTokenPastTheEndOfTheTopicIsA400AfterTheBoundNotAStaleAnswer() throws Exception {
     HttpResponse<String> read =
         http.send(

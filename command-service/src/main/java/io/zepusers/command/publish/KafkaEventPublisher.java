@@ -1,10 +1,13 @@
 package io.zepusers.command.publish;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.zepusers.command.consistency.PublicationTracker;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.ZepEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +46,7 @@ public class KafkaEventPublisher {
 
   private final PublishedNotCommitted acknowledgedNotCommitted;
   private final Generations generations;
+  private final Timer latency;
 
   KafkaEventPublisher(
       Producer<String, byte[]> producer,
@@ -50,13 +54,21 @@ public class KafkaEventPublisher {
       KafkaSettings settings,
       PublicationTracker tracker,
       UnpublishableEvents unpublishable,
-      PublishedNotCommitted acknowledgedNotCommitted) {
+      PublishedNotCommitted acknowledgedNotCommitted,
+      MeterRegistry meters) {
     this.producer = producer;
     this.generations = generations;
     this.settings = settings;
     this.tracker = tracker;
     this.unpublishable = unpublishable;
     this.acknowledgedNotCommitted = acknowledgedNotCommitted;
+    this.latency =
+        Timer.builder("publish.latency")
+            .description("From an event's time (when it was decided and stored) to Kafka's acknowledgement of its record")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(meters);
   }
 
   /** A stored event as the contract has it on Kafka. */
@@ -117,6 +129,7 @@ public class KafkaEventPublisher {
       for (PendingAck pending : acks) {
         try {
           RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          latency.record(Math.max(0, System.currentTimeMillis() - pending.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
           acknowledgedNotCommitted.acknowledged(pending.event().id(), landed);
           if (pending.traceId() != null) {
             tracker.published(pending.traceId(), pending.event().id(), batch.generation().number(), landed.partition(), landed.offset());

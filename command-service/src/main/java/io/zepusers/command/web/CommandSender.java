@@ -1,5 +1,7 @@
 package io.zepusers.command.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.zepusers.command.consistency.ConsistencyToken;
 import io.zepusers.command.consistency.PublicationTracker;
 import io.zepusers.command.provenance.Provenance;
@@ -30,14 +32,17 @@ public class CommandSender {
   private final CommandGateway commands;
   private final PublicationTracker tracker;
   private final Duration publishTimeout;
+  private final MeterRegistry meters;
 
   public CommandSender(
       CommandGateway commands,
       PublicationTracker tracker,
-      @Value("${zep.consistency.publish-timeout:10s}") Duration publishTimeout) {
+      @Value("${zep.consistency.publish-timeout:10s}") Duration publishTimeout,
+      MeterRegistry meters) {
     this.commands = commands;
     this.tracker = tracker;
     this.publishTimeout = publishTimeout;
+    this.meters = meters;
   }
 
   /**
@@ -45,13 +50,45 @@ public class CommandSender {
    * {@code zep.consistency.publish-timeout}), so a read that starts afterwards can see them.
    */
   public <R> Sent<R> send(Object command) {
+    Timer.Sample handling = Timer.start(meters);
+    String outcome = "failure";
+    String exception = "none";
+    try {
+      Sent<R> sent = sendWithRetries(command);
+      outcome = "success";
+      return sent;
+    } catch (RuntimeException e) {
+      exception = rootCause(e).getClass().getSimpleName();
+      throw e;
+    } finally {
+      handling.stop(
+          Timer.builder("commands")
+              .description("Commands handled: stored (or refused), and acknowledged by Kafka or the wait cut short")
+              .tag("type", command.getClass().getSimpleName())
+              .tag("outcome", outcome)
+              .tag("exception", exception)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1))
+              .maximumExpectedValue(Duration.ofSeconds(30))
+              .register(meters));
+    }
+  }
+
+  private <R> Sent<R> sendWithRetries(Object command) {
     for (int attempt = 1; ; attempt++) {
       CommandMessage<Object> message =
           GenericCommandMessage.<Object>asCommandMessage(command).andMetaData(provenance().asMetaData());
       PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
       try {
         R result = commands.sendAndWait(message);
-        return new Sent<>(result, publication.await(publishTimeout));
+        Timer.Sample publishing = Timer.start(meters);
+        ConsistencyToken token = publication.await(publishTimeout);
+        publishing.stop(
+            Timer.builder("commands.publish.wait")
+                .description("How long a write waited, after its events were stored, for Kafka to acknowledge them")
+                .tag("outcome", token == null ? "timed_out" : "acknowledged")
+                .register(meters));
+        return new Sent<>(result, token);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for Kafka", e);
@@ -93,6 +130,14 @@ public class CommandSender {
     return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
         ? ProvenanceFilter.of(attributes.getRequest())
         : new Provenance(java.util.UUID.randomUUID().toString(), null);
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   static boolean isConflict(Throwable e) {

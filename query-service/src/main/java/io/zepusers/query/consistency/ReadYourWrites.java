@@ -1,5 +1,7 @@
 package io.zepusers.query.consistency;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.zepusers.query.projection.ReadModelGeneration;
 import io.zepusers.web.BadRequestException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,11 +31,14 @@ public class ReadYourWrites implements HandlerInterceptor {
   private final AppliedPositions applied;
   private final TopicEnds topicEnds;
   private final Duration timeout;
+  private final MeterRegistry meters;
 
-  ReadYourWrites(AppliedPositions applied, TopicEnds topicEnds, @Value("${zep.consistency.read-timeout:5s}") Duration timeout) {
+  ReadYourWrites(
+      AppliedPositions applied, TopicEnds topicEnds, @Value("${zep.consistency.read-timeout:5s}") Duration timeout, MeterRegistry meters) {
     this.applied = applied;
     this.topicEnds = topicEnds;
     this.timeout = timeout;
+    this.meters = meters;
   }
 
   @Override
@@ -44,6 +49,8 @@ public class ReadYourWrites implements HandlerInterceptor {
     String header = request.getHeader(TOKEN_HEADER);
     Token token = header == null || header.isBlank() ? null : parse(header);
     long deadline = System.nanoTime() + timeout.toNanos();
+    Timer.Sample wait = Timer.start(meters);
+    String outcome = "error";
     try {
       while (true) {
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -61,18 +68,29 @@ public class ReadYourWrites implements HandlerInterceptor {
         }
         switch (applied.awaitReached(of, target, left)) {
           case REACHED:
+            outcome = "reached";
             return true;
           case MOVED_ON:
             continue;
           case TIMED_OUT:
             if (token != null && of == current.number()) {
+              outcome = "rejected";
               rejectUnreachable(current.topic(), target);
             }
+            outcome = "timed_out";
             throw new ProjectionBehindException(timeout);
         }
       }
     } catch (TimeoutException e) {
+      outcome = "timed_out";
       throw new ProjectionBehindException(timeout);
+    } finally {
+      wait.stop(
+          Timer.builder("read.waits")
+              .description("How long reads waited for the read models to include the writes before them")
+              .tag("token", token == null ? "no" : "yes")
+              .tag("outcome", outcome)
+              .register(meters));
     }
   }
 

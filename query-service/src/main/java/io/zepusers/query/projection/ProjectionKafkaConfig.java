@@ -1,5 +1,6 @@
 package io.zepusers.query.projection;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zepusers.events.TopicGenerations;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -24,8 +26,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 class ProjectionKafkaConfig {
 
   @Bean
-  ConsumerFactory<String, byte[]> projectionConsumerFactory(ConsumerSettings settings) {
-    return new DefaultKafkaConsumerFactory<>(
+  ConsumerFactory<String, byte[]> projectionConsumerFactory(ConsumerSettings settings, MeterRegistry meters) {
+    DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
@@ -37,6 +39,9 @@ class ProjectionKafkaConfig {
             ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000),
         new StringDeserializer(),
         new ByteArrayDeserializer());
+    // the consumer's own metrics, among them the projection's lag in records (kafka.consumer.fetch.manager.records.lag)
+    factory.addListener(new MicrometerConsumerListener<>(meters));
+    return factory;
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.zepusers.query.rebuild;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.query.projection.ConsumerSettings;
@@ -80,7 +82,8 @@ public class ReadModelRebuild {
       TransactionTemplate transactions,
       JdbcTemplate jdbc,
       DataSource dataSource,
-      CommandService commands) {
+      CommandService commands,
+      MeterRegistry meters) {
     this.settings = settings;
     this.applier = applier;
     this.store = store;
@@ -88,6 +91,13 @@ public class ReadModelRebuild {
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.commands = commands;
+    Gauge.builder("rebuild.events.done", this, r -> r.status.eventsDone())
+        .description("Events the running (or last) rebuild has applied to the new read models")
+        .register(meters);
+    Gauge.builder("rebuild.events.expected", this, r -> r.status.eventsTotal())
+        .description("Events the running (or last) rebuild expects to apply")
+        .register(meters);
+    Gauge.builder("rebuild.running", this, r -> r.status.running() ? 1 : 0).description("1 while a rebuild runs").register(meters);
   }
 
   /** Starts a rebuild in the background; false if one is running. */
@@ -168,7 +178,7 @@ public class ReadModelRebuild {
         Map<TopicPartition, Long> end = ends.endOffsets(partitions);
         long behind = end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - reached.get(e.getKey()))).sum();
         long unwritten = Math.max(0, progress.storePosition() - progress.position());
-        status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + behind + unwritten));
+        expectTotal(behind + unwritten);
         if (behind < CLOSE_ENOUGH && unwritten < CLOSE_ENOUGH) {
           break;
         }
@@ -339,6 +349,11 @@ public class ReadModelRebuild {
 
   private synchronized void progressed(int events) {
     status = status.progressed(events);
+  }
+
+  /** The workers count progress meanwhile: a read-modify-write of the status outside this lock lost their counts. */
+  private synchronized void expectTotal(long stillToDo) {
+    status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + stillToDo));
   }
 
   private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {

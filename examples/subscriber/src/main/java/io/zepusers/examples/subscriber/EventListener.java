@@ -51,6 +51,8 @@ class EventListener {
   DefaultErrorHandler errorHandler() {
     ExponentialBackOff backOff = new ExponentialBackOff(200, 2);
     backOff.setMaxInterval(10_000);
+    backOff.setMaxElapsedTime(Long.MAX_VALUE);
+    backOff.setMaxAttempts(Long.MAX_VALUE);
     return new DefaultErrorHandler(backOff);
   }
 }
