@@ -9,6 +9,7 @@ import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
+import io.zepusers.testinfra.OpenApiCoverage;
 import io.zepusers.testinfra.TestInfra;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -109,6 +111,7 @@ class CommandServiceIT {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired ApplicationContext context;
   @Autowired TransactionManager axonTransactions;
   @Autowired EventStorageEngine storageEngine;
   @Autowired EventProcessingConfiguration processing;
@@ -133,6 +136,17 @@ class CommandServiceIT {
     HttpResponse<String> readiness = send("GET", "/actuator/health/readiness", null);
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(readiness.body()).contains("\"kafka\"", "\"db\"");
+  }
+
+  @Test
+  void theOpenApiDocumentHasEveryRouteWithItsBodiesAndErrors() throws Exception {
+    HttpResponse<String> doc = send("GET", "/v3/api-docs", null);
+    assertThat(doc.statusCode()).isEqualTo(200);
+    assertThat(OpenApiCoverage.missing(context, doc.body())).isEmpty();
+    JsonNode create = json.readTree(doc.body()).path("paths").path("/api/v1/user").path("post");
+    assertThat(create.path("requestBody").path("content").path("application/json").path("examples").path("example").path("value").path("user_id").asString()).isEqualTo("alice");
+    assertThat(create.path("responses").has("400")).isTrue();
+    assertThat(create.path("responses").path("201").path("headers").has("X-Consistency-Token")).isTrue();
   }
 
   @Test

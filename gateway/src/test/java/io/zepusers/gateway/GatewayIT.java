@@ -261,6 +261,38 @@ class GatewayIT {
         assertThat(response.body()).contains("jvm_memory_used_bytes");
     }
 
+    @Test
+    void apiDocsAreBothServicesDocumentsInOneAndSwaggerUiShowsThem() throws Exception {
+        command.answer(200, "application/json",
+                "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"zep-users: command-service\",\"version\":\"1\"},"
+                        + "\"servers\":[{\"url\":\"http://127.0.0.1:1\"}],"
+                        + "\"paths\":{\"/api/v1/user\":{\"post\":{\"operationId\":\"create\"}}},"
+                        + "\"components\":{\"schemas\":{\"UserView\":{\"type\":\"object\"}}}}");
+        query.answer(200, "application/json",
+                "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"zep-users: query-service\",\"version\":\"1\"},"
+                        + "\"paths\":{\"/api/v1/user\":{\"get\":{\"operationId\":\"list\"}},\"/api/v1/sessions\":{\"get\":{}}},"
+                        + "\"components\":{\"schemas\":{\"SessionView\":{\"type\":\"object\"}}}}");
+
+        var response = send(request("/v3/api-docs").GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        assertThat(doc.path("paths").path("/api/v1/user").has("post")).isTrue();
+        assertThat(doc.path("paths").path("/api/v1/user").has("get")).isTrue();
+        assertThat(doc.path("paths").has("/api/v1/sessions")).isTrue();
+        assertThat(doc.path("components").path("schemas").has("UserView")).isTrue();
+        assertThat(doc.path("components").path("schemas").has("SessionView")).isTrue();
+        assertThat(doc.has("servers")).isFalse();
+
+        var ui = send(request("/swagger-ui.html").GET());
+        assertThat(ui.statusCode()).isIn(200, 302);
+        var page = send(request("/webjars/swagger-ui/index.html").GET());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("swagger-ui");
+        var config = send(request("/v3/api-docs/gateway/swagger-config").GET());
+        assertThat(config.body()).contains("\"url\":\"/v3/api-docs\"");
+    }
+
     // --- gateway's own errors ----------------------------------------------------------
 
     @Test

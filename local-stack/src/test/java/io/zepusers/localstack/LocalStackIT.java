@@ -140,6 +140,32 @@ class LocalStackIT {
         assertThat(health.headers().firstValue("X-Zep-Version")).isPresent();
     }
 
+    /** The whole API in one OpenAPI document through the gateway: every operation of both services, and Swagger UI. */
+    @Test
+    @Order(2)
+    void theGatewayServesBothServicesApiDescriptionsAsOneWithSwaggerUi() throws Exception {
+        HttpResponse<String> merged = get("/v3/api-docs", null);
+        assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
+        JsonNode paths = JSON.readTree(merged.body()).path("paths");
+        int operations = 0;
+        for (String service : List.of(stack.commandServiceUrl(), stack.queryServiceUrl())) {
+            HttpResponse<String> own =
+                    HTTP.send(HttpRequest.newBuilder(URI.create(service + "/v3/api-docs")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).isEqualTo(200);
+            for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> JSON.readTree(own.body()).path("paths").fields()) {
+                for (var method : (Iterable<String>) () -> path.getValue().fieldNames()) {
+                    assertThat(paths.path(path.getKey()).has(method)).as("%s %s through the gateway", method, path.getKey()).isTrue();
+                    operations++;
+                }
+            }
+        }
+        assertThat(operations).isGreaterThan(20);
+        assertThat(paths.path("/api/v1/user").has("post")).isTrue();
+        assertThat(paths.path("/api/v1/user").has("get")).isTrue();
+        assertThat(get("/swagger-ui.html", null).statusCode()).isIn(200, 302);
+        assertThat(get("/webjars/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
+    }
+
     @Test
     @Order(2)
     void officialZepJsClientScenarioPasses() throws Exception {

@@ -12,6 +12,7 @@ import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.events.ZepEvent;
+import io.zepusers.testinfra.OpenApiCoverage;
 import io.zepusers.testinfra.TestInfra;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -91,6 +93,7 @@ class QueryServiceIT {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired ApplicationContext context;
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
 
@@ -311,6 +314,14 @@ class QueryServiceIT {
     HttpResponse<String> readiness = get("/actuator/health/readiness");
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(readiness.body()).contains("\"kafka\"", "\"projection\"", "\"db\"");
+  }
+
+  @Test
+  void theOpenApiDocumentHasEveryRouteWithTheConsistencyParameters() throws Exception {
+    HttpResponse<String> doc = get("/v3/api-docs");
+    assertThat(doc.statusCode()).isEqualTo(200);
+    assertThat(OpenApiCoverage.missing(context, doc.body())).isEmpty();
+    assertThat(doc.body()).contains("X-Consistency-Token", "\"consistency\"", "\"503\"");
   }
 
   @Test

@@ -146,6 +146,9 @@ public final class RouteProbe {
     if (actuator) {
       return pattern.equals("/actuator/health") || pattern.startsWith("/actuator/health/") ? Access.OPEN : Access.ADMIN;
     }
+    if (pattern.equals("/v3/api-docs") || pattern.startsWith("/v3/api-docs/")) {
+      return Access.OPEN; // the API's description
+    }
     return pattern.startsWith("/api/v1/admin/") || pattern.startsWith("/admin/") ? Access.ADMIN : Access.KEYED;
   }
 

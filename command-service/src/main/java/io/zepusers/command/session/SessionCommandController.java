@@ -1,11 +1,12 @@
 package io.zepusers.command.session;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
-import io.zepusers.web.NotFoundException;
-import jakarta.servlet.http.HttpServletRequest;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
+import io.zepusers.web.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +29,7 @@ class SessionCommandController {
   }
 
   @PostMapping
+  @ApiResponse(responseCode = "201", description = "created")
   ResponseEntity<SessionView> create(HttpServletRequest request) {
     JsonBody json = JsonBody.read(request);
     String sessionId = json.id("session_id");

@@ -1,13 +1,14 @@
 package io.zepusers.command.user;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.zepusers.api.InputLimits;
 import io.zepusers.api.UserView;
 import io.zepusers.command.session.SessionStream;
-import io.zepusers.web.NotFoundException;
-import jakarta.servlet.http.HttpServletRequest;
-import io.zepusers.web.BadRequestException;
 import io.zepusers.command.web.CommandSender;
 import io.zepusers.command.web.JsonBody;
+import io.zepusers.web.BadRequestException;
+import io.zepusers.web.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +31,7 @@ class UserCommandController {
   }
 
   @PostMapping
+  @ApiResponse(responseCode = "201", description = "created")
   ResponseEntity<UserView> create(HttpServletRequest request) {
     JsonBody json = JsonBody.read(request);
     String userId = json.id("user_id");

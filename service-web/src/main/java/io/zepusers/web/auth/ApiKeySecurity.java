@@ -12,6 +12,7 @@ import org.springframework.boot.security.autoconfigure.actuate.web.servlet.Manag
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -72,6 +73,8 @@ public class ApiKeySecurity {
         requests.requestMatchers(EndpointRequest.to("health")).permitAll();
         requests.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(ApiKeyCallers.ADMIN);
       }
+      // the API's description is public, as the API's documentation is
+      requests.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**").permitAll();
       requests.requestMatchers("/api/v1/admin/**", "/admin/**").hasAuthority(ApiKeyCallers.ADMIN);
       requests.anyRequest().authenticated();
     });

@@ -1,0 +1,145 @@
+package io.zepusers.web.docs;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What every operation of both services shares, written once into their OpenAPI documents: the API key, the
+ * one-line plain-text error answers, the correlation id, and the read-your-writes headers (a write answers with
+ * {@code X-Consistency-Token}; a read accepts it, or {@code consistency=eventual} not to wait).
+ */
+@AutoConfiguration
+@ConditionalOnClass(OpenApiCustomizer.class)
+public class ApiDocumentation {
+
+  static final String KEY = "apiKey";
+
+  @Bean
+  OpenApiCustomizer sharedApiDocumentation(@Value("${spring.application.name:zep-users}") String service) {
+    return openApi -> {
+      openApi.info(
+          new Info()
+              .title("zep-users: " + service)
+              .version("1")
+              .description(
+                  "A drop-in server for the Zep Memory Store's Users and Sessions API, event-sourced. Errors are one line "
+                      + "of text/plain. With authentication on (zep.auth.secret), every call but health and this document "
+                      + "needs an API key (an HS256 JWT) as a bearer token; /api/v1/admin/** needs its admin claim."));
+      Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
+      components.addSecuritySchemes(KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT"));
+      openApi.components(components);
+      openApi.addSecurityItem(new SecurityRequirement().addList(KEY));
+      if (openApi.getPaths() == null) {
+        return;
+      }
+      openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> document(path, method, operation)));
+    };
+  }
+
+  private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+    operation.addParametersItem(
+        new Parameter()
+            .in("header")
+            .name("X-Correlation-Id")
+            .description("Names the request in logs and on the events it causes (ce_correlationid); made up when absent")
+            .schema(new StringSchema()));
+    ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+    error(responses, "400", "bad input: a one-line reason", "bad request: email must be a string");
+    error(responses, "401", "no valid API key (authentication on)", "unauthorized");
+    if (path.startsWith("/api/v1/admin/")) {
+      error(responses, "403", "the key lacks the admin claim", "forbidden");
+    }
+    if (path.contains("{")) {
+      error(responses, "404", "no such user or session", "not found");
+    }
+    boolean api = path.startsWith("/api/v1/") && !path.startsWith("/api/v1/admin/");
+    if (api && method == PathItem.HttpMethod.GET) {
+      operation.addParametersItem(
+          new Parameter()
+              .in("header")
+              .name("X-Consistency-Token")
+              .description("A write's X-Consistency-Token: the read waits until the read models include that write. "
+                  + "Without it a read waits for everything written before it; see consistency=eventual")
+              .example("2@0:57,2:13")
+              .schema(new StringSchema()));
+      operation.addParametersItem(
+          new Parameter()
+              .in("query")
+              .name("consistency")
+              .description("eventual: answer from the read models as they are, without waiting (also X-Zep-Consistency: eventual)")
+              .schema(new StringSchema()._enum(java.util.List.of("eventual"))));
+      error(responses, "503", "the read models did not include the writes before it within zep.consistency.read-timeout",
+          "service unavailable: the read models are behind; retry");
+    }
+    if (api && method != PathItem.HttpMethod.GET) {
+      responses.forEach((code, response) -> {
+        if (code.startsWith("2")) {
+          response.addHeaderObject(
+              "X-Consistency-Token",
+              new Header().description("Where the write's events are on the topic; send it with a read to see the write").schema(new StringSchema()).example("2@0:57"));
+          response.addHeaderObject(
+              "X-Consistency-Warning",
+              new Header().description("Present when the write is stored but Kafka did not acknowledge it in time").schema(new StringSchema()));
+        }
+      });
+    }
+    operation.responses(responses);
+  }
+
+  private static void error(ApiResponses responses, String code, String description, String example) {
+    if (responses.containsKey(code)) {
+      return;
+    }
+    responses.addApiResponse(
+        code,
+        new ApiResponse()
+            .description(description)
+            .content(
+                new Content()
+                    .addMediaType(
+                        "text/plain",
+                        new MediaType().schema(new StringSchema()).examples(Map.of("answer", new Example().value(example + "\n"))))));
+  }
+
+  /** For the services' own customizers: a JSON body with an example. */
+  public static io.swagger.v3.oas.models.parameters.RequestBody jsonBody(String description, Object schemaExample) {
+    return new io.swagger.v3.oas.models.parameters.RequestBody()
+        .description(description)
+        .required(true)
+        .content(
+            new Content()
+                .addMediaType(
+                    "application/json",
+                    new MediaType().schema(new io.swagger.v3.oas.models.media.ObjectSchema()).examples(Map.of("example", new Example().value(schemaExample)))));
+  }
+
+  /** Sets the body of {@code method path} in {@code openApi}, when the document has that operation. */
+  public static void body(OpenAPI openApi, PathItem.HttpMethod method, String path, io.swagger.v3.oas.models.parameters.RequestBody body) {
+    if (openApi.getPaths() == null || openApi.getPaths().get(path) == null) {
+      return;
+    }
+    Operation operation = openApi.getPaths().get(path).readOperationsMap().get(method);
+    if (operation != null) {
+      operation.requestBody(body);
+    }
+  }
+}
