@@ -152,7 +152,8 @@ class LocalStackIT {
             HttpResponse<String> own =
                     HTTP.send(HttpRequest.newBuilder(URI.create(service + "/v3/api-docs")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(own.statusCode()).isEqualTo(200);
-            for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> JSON.readTree(own.body()).path("paths").fields()) {
+            JsonNode ownPaths = JSON.readTree(own.body()).path("paths");
+            for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) ownPaths::fields) {
                 for (var method : (Iterable<String>) () -> path.getValue().fieldNames()) {
                     assertThat(paths.path(path.getKey()).has(method)).as("%s %s through the gateway", method, path.getKey()).isTrue();
                     operations++;

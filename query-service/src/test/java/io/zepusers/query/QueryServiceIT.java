@@ -322,6 +322,13 @@ class QueryServiceIT {
     assertThat(doc.statusCode()).isEqualTo(200);
     assertThat(OpenApiCoverage.missing(context, doc.body())).isEmpty();
     assertThat(doc.body()).contains("X-Consistency-Token", "\"consistency\"", "\"503\"");
+    JsonNode get = json.readTree(doc.body()).path("paths").path("/api/v1/user/{userId}").path("get");
+    JsonNode asOf = null;
+    for (JsonNode p : get.path("parameters")) {
+      asOf = "as_of".equals(p.path("name").asString()) ? p : asOf;
+    }
+    assertThat(asOf).isNotNull();
+    assertThat(asOf.path("description").asString()).contains("RFC 3339");
   }
 
   @Test

@@ -55,7 +55,23 @@ public class ApiDocumentation {
     };
   }
 
+  /** The query parameters the services share, described once: (description, example). */
+  private static final Map<String, String[]> PARAMETERS =
+      Map.of(
+          "as_of", new String[] {"The state at this time (RFC 3339), from the audit trail; 404 if it did not exist then", "2024-01-02T03:04:05Z"},
+          "limit", new String[] {"At most this many, in creation order; without it, the whole list, streamed", "10"},
+          "cursor", new String[] {"Start after this paging id (the `id` of the last one of the page before)", "0"},
+          "user_id", new String[] {"Only this user's events (its own and its sessions')", "alice"});
+
   private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+    if (operation.getParameters() != null) {
+      for (Parameter p : operation.getParameters()) {
+        String[] known = PARAMETERS.get(p.getName());
+        if (known != null && "query".equals(p.getIn()) && p.getDescription() == null) {
+          p.description(known[0]).example(known[1]);
+        }
+      }
+    }
     operation.addParametersItem(
         new Parameter()
             .in("header")
