@@ -147,6 +147,9 @@ class CommandServiceIT {
     assertThat(create.path("requestBody").path("content").path("application/json").path("examples").path("example").path("value").path("user_id").asString()).isEqualTo("alice");
     assertThat(create.path("responses").has("400")).isTrue();
     assertThat(create.path("responses").path("201").path("headers").has("X-Consistency-Token")).isTrue();
+    JsonNode example = json.readTree(doc.body()).path("components").path("schemas").path("UserView").path("example");
+    assertThat(example.path("user_id").asString()).isEqualTo("alice");
+    assertThat(example.path("created_at").asString()).isEqualTo("2024-01-02T03:04:05.123456Z");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.zepusers.web.docs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -15,7 +16,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.zepusers.api.SessionView;
+import io.zepusers.api.UserView;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -48,12 +53,27 @@ public class ApiDocumentation {
       components.addSecuritySchemes(KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT"));
       openApi.components(components);
       openApi.addSecurityItem(new SecurityRequirement().addList(KEY));
+      example(components, "UserView", USER_EXAMPLE);
+      example(components, "SessionView", SESSION_EXAMPLE);
       if (openApi.getPaths() == null) {
         return;
       }
       openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> document(path, method, operation)));
     };
   }
+
+  private static final ObjectMapper WIRE = new ObjectMapper();
+  /** A user and a session as the API answers them, made by the same classes that write the answers. */
+  private static final Object USER_EXAMPLE =
+      WIRE.convertValue(
+          UserView.of(UUID.fromString("6f0c2a52-7d5e-4a8e-9d43-0b8f3c1f2e11"), 7, Instant.parse("2024-01-02T03:04:05.123456Z"),
+              Instant.parse("2024-01-03T00:00:00Z"), "alice", "alice@example.com", "Alice", "Liddell", Map.of("plan", Map.of("tier", "pro"))),
+          Map.class);
+  private static final Object SESSION_EXAMPLE =
+      WIRE.convertValue(
+          SessionView.of(UUID.fromString("0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88"), 12, Instant.parse("2024-01-02T03:04:05.123456Z"),
+              Instant.parse("2024-01-02T03:04:05.123456Z"), "s-1", Map.of("channel", "web"), "alice"),
+          Map.class);
 
   /** The query parameters the services share, described once: (description, example). */
   private static final Map<String, String[]> PARAMETERS =
@@ -119,6 +139,12 @@ public class ApiDocumentation {
       });
     }
     operation.responses(responses);
+  }
+
+  private static void example(Components components, String schema, Object example) {
+    if (components.getSchemas() != null && components.getSchemas().get(schema) != null) {
+      components.getSchemas().get(schema).example(example);
+    }
   }
 
   private static void error(ApiResponses responses, String code, String description, String example) {
