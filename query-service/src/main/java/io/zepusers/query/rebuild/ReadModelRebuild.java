@@ -210,7 +210,7 @@ public class ReadModelRebuild {
         reached.forEach(consumer::seek);
         for (int round = 0; ; round++) {
           Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-          consumeUntil(consumer, () -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p)));
+          consumeUntil(consumer, () -> reached(consumer, ends));
           long behind = streamsBehind();
           if (behind == 0) {
             break;
