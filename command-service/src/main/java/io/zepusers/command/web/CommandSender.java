@@ -13,6 +13,7 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -58,7 +59,7 @@ public class CommandSender {
       outcome = "success";
       return sent;
     } catch (RuntimeException e) {
-      exception = rootCause(e).getClass().getSimpleName();
+      exception = NestedExceptionUtils.getMostSpecificCause(e).getClass().getSimpleName();
       throw e;
     } finally {
       handling.stop(
@@ -130,14 +131,6 @@ public class CommandSender {
     return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
         ? ProvenanceFilter.of(attributes.getRequest())
         : new Provenance(java.util.UUID.randomUUID().toString(), null);
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   static boolean isConflict(Throwable e) {
