@@ -85,7 +85,7 @@ public class PersonalDataKeys {
     try {
       jdbc.query(
         "SELECT k.key_id, k.secret FROM personal_data_keys k WHERE k.key_id IN ("
-            + " SELECT DISTINCT (convert_from(e.payload, 'UTF8')::jsonb -> 'personal_data' ->> 'key_id')::uuid"
+            + " SELECT DISTINCT (convert_from(e.payload, 'UTF8')::jsonb -> '" + PersonalDataProtectingSerializer.ENVELOPE + "' ->> 'key_id')::uuid"
             + " FROM domainevententry e WHERE e.globalindex > ? AND e.globalindex <= ?)",
         rs -> {
           byId.put(rs.getObject(1, UUID.class), Optional.of(new SecretKeySpec(rs.getBytes(2), "AES")));
