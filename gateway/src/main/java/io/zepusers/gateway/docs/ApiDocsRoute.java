@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.ChannelOption;
+import io.zepusers.gateway.Backends;
 import io.zepusers.gateway.GatewayProperties;
 import java.io.IOException;
 import java.net.URI;
@@ -15,13 +15,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * {@code GET /v3/api-docs}: the whole HTTP API as one OpenAPI document, the two services' documents merged (paths
@@ -37,10 +35,7 @@ class ApiDocsRoute {
     @Bean
     RouterFunction<ServerResponse> apiDocsRouterFunction(GatewayProperties properties) {
         Duration timeout = properties.responseTimeout();
-        WebClient client = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
-                        .responseTimeout(timeout)))
+        WebClient client = Backends.client(properties.connectTimeout(), timeout)
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
                 .build();
         return RouterFunctions.route()
@@ -56,7 +51,7 @@ class ApiDocsRoute {
 
     private static Mono<JsonNode> fetch(WebClient client, URI base) {
         return client.get()
-                .uri(URI.create(base.toString().replaceAll("/+$", "") + DOCS_PATH))
+                .uri(Backends.resolve(base, DOCS_PATH))
                 .retrieve()
                 .bodyToMono(String.class)
                 .map(ApiDocsRoute::parse);

@@ -5,19 +5,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.netty.channel.ChannelOption;
+import io.zepusers.gateway.Backends;
 import io.zepusers.gateway.GatewayProperties;
 import io.zepusers.gateway.errors.PlainText;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * {@code GET /readyz} (ours, not Zep's): 200 {@code ready} only when both backends' actuator
@@ -32,11 +30,7 @@ class ReadinessRoute {
     @Bean
     RouterFunction<ServerResponse> readinessRouterFunction(GatewayProperties properties) {
         Duration timeout = properties.connectTimeout();
-        WebClient client = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(timeout.toMillis()))
-                        .responseTimeout(timeout)))
-                .build();
+        WebClient client = Backends.client(timeout, timeout).build();
         return RouterFunctions.route()
                 .GET("/readyz", request -> Mono.zip(
                                 isUp(client, properties.commandUri(), timeout),
@@ -57,7 +51,7 @@ class ReadinessRoute {
     }
 
     private static Mono<Boolean> isUp(WebClient client, URI base, Duration timeout) {
-        URI health = URI.create(base.toString().replaceAll("/+$", "") + HEALTH_PATH);
+        URI health = Backends.resolve(base, HEALTH_PATH);
         return client.get().uri(health)
                 .exchangeToMono(response -> response.releaseBody()
                         .thenReturn(response.statusCode().value() == 200))
