@@ -1,5 +1,8 @@
 package io.zepusers.command.publish;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +15,8 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -77,15 +82,15 @@ public class EventTopics {
    * the broker has just created may still refuse writes ({@code NOT_LEADER_OR_FOLLOWER}), and an idempotent producer
    * that meets that on its first batches can end up retrying out-of-order sequence numbers for ever.
    */
-  public void awaitLeaders(String topic, java.time.Duration timeout) {
+  public void awaitLeaders(String topic, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = admin()) {
       while (true) {
         try {
           int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size();
-          Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+          Map<TopicPartition, OffsetSpec> request = new HashMap<>();
           for (int p = 0; p < partitions; p++) {
-            request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
           }
           admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
           return;
@@ -129,7 +134,7 @@ public class EventTopics {
     ConfigEntry size = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
     ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
     String wantedRetention = Long.toString(settings.retention().toMillis());
-    List<AlterConfigOp> changes = new java.util.ArrayList<>();
+    List<AlterConfigOp> changes = new ArrayList<>();
     if (size == null || size.value() == null || Integer.parseInt(size.value()) < settings.maxRecordBytes()) {
       changes.add(set(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes())));
       log.warn("topic {} took records of at most {} bytes; raised to {} to match the producer", topic, size == null ? "?" : size.value(), settings.maxRecordBytes());

@@ -388,9 +388,9 @@ public class GenerationBuilder implements DisposableBean {
       List<Future<RecordMetadata>> inFlight = new ArrayList<>(IN_FLIGHT);
       TrackingToken read = null;
       long nextProgress = System.nanoTime();
-      // The storage engine's own stream, not the event store's: a slow reader of the event store becomes one of its
-      // tailing consumers and then holds every event the store's shared cache fetched after it (a 1,000,000-event
-      // build ran out of heap that way). Each pass reads up to the store's head; the next starts from the token.
+      // The storage engine's own stream, not the event store's: a reader of the event store that catches up joins its
+      // shared cache, and a slow one keeps the cache's events alive behind it. Each pass reads up to the store's head;
+      // the next starts from the token.
       try {
         while (!stopping) {
           boolean readAny = false;

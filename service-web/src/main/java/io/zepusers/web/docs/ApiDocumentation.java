@@ -10,8 +10,10 @@ import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -19,6 +21,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.zepusers.api.SessionView;
 import io.zepusers.api.UserView;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -122,7 +125,7 @@ public class ApiDocumentation {
               .in("query")
               .name("consistency")
               .description("eventual: answer from the read models as they are, without waiting (also X-Zep-Consistency: eventual)")
-              .schema(new StringSchema()._enum(java.util.List.of("eventual"))));
+              .schema(new StringSchema()._enum(List.of("eventual"))));
       error(responses, "503", "the read models did not include the writes before it within zep.consistency.read-timeout",
           "service unavailable: the read models are behind; retry");
     }
@@ -163,19 +166,19 @@ public class ApiDocumentation {
   }
 
   /** For the services' own customizers: a JSON body with an example. */
-  public static io.swagger.v3.oas.models.parameters.RequestBody jsonBody(String description, Object schemaExample) {
-    return new io.swagger.v3.oas.models.parameters.RequestBody()
+  public static RequestBody jsonBody(String description, Object schemaExample) {
+    return new RequestBody()
         .description(description)
         .required(true)
         .content(
             new Content()
                 .addMediaType(
                     "application/json",
-                    new MediaType().schema(new io.swagger.v3.oas.models.media.ObjectSchema()).examples(Map.of("example", new Example().value(schemaExample)))));
+                    new MediaType().schema(new ObjectSchema()).examples(Map.of("example", new Example().value(schemaExample)))));
   }
 
   /** Sets the body of {@code method path} in {@code openApi}, when the document has that operation. */
-  public static void body(OpenAPI openApi, PathItem.HttpMethod method, String path, io.swagger.v3.oas.models.parameters.RequestBody body) {
+  public static void body(OpenAPI openApi, PathItem.HttpMethod method, String path, RequestBody body) {
     if (openApi.getPaths() == null || openApi.getPaths().get(path) == null) {
       return;
     }
