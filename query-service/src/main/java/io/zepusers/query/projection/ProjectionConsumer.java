@@ -131,15 +131,32 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     applied.reset(next, stored);
     MessageListenerContainer c = container.getIfAvailable();
     Collection<TopicPartition> assigned = c == null ? List.of() : c.getAssignedPartitions();
+    boolean hasNext = false;
     for (TopicPartition partition : assigned == null ? List.<TopicPartition>of() : assigned) {
       if (partition.topic().equals(next.topic())) {
         seekToStored(partition, stored, seeks);
         c.resumePartition(partition);
+        hasNext = true;
       } else {
         c.pausePartition(partition);
       }
     }
+    if (!hasNext) {
+      lookForNewGenerations(); // else reads wait for it until the next metadata refresh (up to metadata.max.age.ms)
+    }
     log.info("the read models follow {} (generation {}) from now on", next.topic(), next.number());
+  }
+
+  /**
+   * Has the group match the topic pattern against the broker's topics now, instead of at the next metadata refresh:
+   * the consumer rejoins the group, and a rejoin of a pattern subscription refreshes the metadata first. A new
+   * generation's partitions are then assigned (paused until the read models move to it) within a rebalance.
+   */
+  public void lookForNewGenerations() {
+    MessageListenerContainer c = container.getIfAvailable();
+    if (c != null && c.isRunning()) {
+      c.enforceRebalance();
+    }
   }
 
   private void seekToStored(TopicPartition partition, Map<Integer, Long> stored, ConsumerSeekCallback callback) {

@@ -7,6 +7,7 @@ import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
 import io.zepusers.query.projection.ConsumerSettings;
 import io.zepusers.query.projection.EventApplier;
 import io.zepusers.query.projection.Failures;
+import io.zepusers.query.projection.ProjectionConsumer;
 import io.zepusers.query.projection.ProjectionStore;
 import io.zepusers.events.TopicGenerations;
 import io.zepusers.query.projection.ReadModelGeneration.Generation;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -30,6 +32,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -65,6 +71,8 @@ public class ReadModelRebuild {
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
   /** The copies are this close to the new generation's end before the live batches are held back for the switch. */
   private static final long CLOSE_ENOUGH = 2_000;
+  /** How long the switch waits for the live consumers to be assigned the new generation's partitions. */
+  private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(30);
 
   private final ConsumerSettings settings;
   private final EventApplier applier;
@@ -73,6 +81,7 @@ public class ReadModelRebuild {
   private final JdbcTemplate jdbc;
   private final DataSource dataSource;
   private final CommandService commands;
+  private final ProjectionConsumer live;
   private volatile RebuildStatus status = RebuildStatus.idle();
 
   ReadModelRebuild(
@@ -83,6 +92,7 @@ public class ReadModelRebuild {
       JdbcTemplate jdbc,
       DataSource dataSource,
       CommandService commands,
+      ProjectionConsumer live,
       MeterRegistry meters) {
     this.settings = settings;
     this.applier = applier;
@@ -91,6 +101,7 @@ public class ReadModelRebuild {
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.commands = commands;
+    this.live = live;
     Gauge.builder("rebuild.events.done", this, r -> r.status.eventsDone())
         .description("Events the running (or last) rebuild has applied to the new read models")
         .register(meters);
@@ -152,6 +163,7 @@ public class ReadModelRebuild {
         }
       });
     }
+    live.lookForNewGenerations();
     // Partitions are independent (a user's events, its sessions' and its audit trail share one), so each is rebuilt
     // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers follow the new
     // generation while command-service writes it, until it is nearly whole.
@@ -198,6 +210,7 @@ public class ReadModelRebuild {
       workers.shutdownNow();
     }
 
+    awaitLiveAssignment(partitions);
     status = status.switching();
     try (Connection lock = dataSource.getConnection()) {
       lock.setAutoCommit(false);
@@ -239,6 +252,38 @@ public class ReadModelRebuild {
         reached.put(partition, consumer.position(partition));
         return stop.get();
       });
+    }
+  }
+
+  /**
+   * The live consumers find a new generation through their topic pattern, at a metadata refresh and the rebalance
+   * after it: seconds after it appears. A switch before they had its partitions left every default read waiting for
+   * partitions nobody consumed, until it gave up with a 503. This waits (a bounded time: the switch is correct
+   * without it) until every partition of the new generation is assigned to a member of the live group.
+   */
+  private void awaitLiveAssignment(List<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + ASSIGNMENT_WAIT.toNanos();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      while (true) {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(settings.groupId())).all().get(10, TimeUnit.SECONDS).get(settings.groupId());
+        if (group.members().isEmpty()) {
+          log.warn("rebuild: no live consumer in group {}; switching without one", settings.groupId());
+          return;
+        }
+        if (group.members().stream().map(MemberDescription::assignment).flatMap(a -> a.topicPartitions().stream()).toList().containsAll(partitions)) {
+          return;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          log.warn("rebuild: the live consumers were not assigned {} within {}; reads may wait after the switch", partitions, ASSIGNMENT_WAIT);
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("rebuild: cannot tell which partitions the live consumers have ({}); switching", e.toString());
     }
   }
 
