@@ -32,7 +32,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -63,7 +62,6 @@ public class GenerationBuilder implements DisposableBean {
   private static final int IN_FLIGHT = 2_000;
   private static final int CHUNK = 500;
   private static final int READERS = 4;
-  private static final int BACKLOG_BATCH = 5_000;
   private static final Duration TAKEOVER_WAIT = Duration.ofSeconds(15);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
@@ -75,7 +73,6 @@ public class GenerationBuilder implements DisposableBean {
   private final KafkaSettings settings;
   private final PublisherPosition publisher;
   private final PersonalDataKeys keys;
-  private final StoreBacklog backlog;
   private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
   private volatile Build build;
 
@@ -87,10 +84,8 @@ public class GenerationBuilder implements DisposableBean {
       EventTopics topics,
       KafkaSettings settings,
       PublisherPosition publisher,
-      PersonalDataKeys keys,
-      StoreBacklog backlog) {
+      PersonalDataKeys keys) {
     this.storage = storage;
-    this.backlog = backlog;
     this.keys = keys;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
@@ -357,7 +352,6 @@ public class GenerationBuilder implements DisposableBean {
     volatile TrackingToken flushed;
     volatile String error;
     private final ExecutorService readers = Executors.newFixedThreadPool(READERS);
-    private long nextProgress = System.nanoTime();
 
     Build(int generation, String topic, Producer<String, byte[]> producer) {
       this.generation = generation;
@@ -393,29 +387,43 @@ public class GenerationBuilder implements DisposableBean {
     void run() {
       List<Future<RecordMetadata>> inFlight = new ArrayList<>(IN_FLIGHT);
       TrackingToken read = null;
+      long nextProgress = System.nanoTime();
+      // The storage engine's own stream, not the event store's: a reader of the event store that catches up joins its
+      // shared cache, and a slow one keeps the cache's events alive behind it. Each pass reads up to the store's head;
+      // the next starts from the token.
       try {
-        // The old events in bulk (StoreBacklog); then the storage engine's own stream, not the event store's: a
-        // reader of the event store that catches up joins its shared cache, and a slow one keeps the cache's events
-        // alive behind it. Each pass reads up to the store's head; the next starts from the token.
-        List<TrackedEventMessage<?>> old;
-        while (!stopping && !(old = backlog.after((GapAwareTrackingToken) read, BACKLOG_BATCH)).isEmpty()) {
-          for (int from = 0; from < old.size() && !stopping; from += CHUNK) {
-            read = write(old.subList(from, Math.min(old.size(), from + CHUNK)), inFlight);
-          }
-        }
-        log.info("generation {}: the store's events older than {} read in bulk, up to event {}; the rest from the storage engine",
-            generation, StoreBacklog.OLDER_THAN, read == null ? 0 : read.position().orElse(0));
         while (!stopping) {
           boolean readAny = false;
           try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(read, false)) {
             Iterator<? extends TrackedEventMessage<?>> stream = events.iterator();
             while (!stopping && stream.hasNext()) {
               readAny = true;
+              // Reading a payload decrypts its personal data with its user's key: the chunk's keys are loaded in one
+              // query first, and its payloads read on several threads; records go out in store order.
               List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
               do {
                 chunk.add(stream.next());
               } while (chunk.size() < CHUNK && stream.hasNext());
-              read = write(chunk, inFlight);
+              keys.loadForEvents(
+                  chunk.get(0).trackingToken().position().orElse(0) - 1, chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
+              List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
+              for (TrackedEventMessage<?> message : chunk) {
+                records.add(readers.submit(() -> toRecord(message)));
+              }
+              for (int i = 0; i < chunk.size(); i++) {
+                ProducerRecord<String, byte[]> record = records.get(i).get();
+                if (record != null) {
+                  inFlight.add(producer.send(record));
+                }
+                read = chunk.get(i).trackingToken();
+              }
+              if (inFlight.size() >= IN_FLIGHT) {
+                flush(inFlight, read);
+              }
+              if (System.nanoTime() - nextProgress > 0) {
+                jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
+                nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+              }
             }
           }
           flush(inFlight, read);
@@ -436,36 +444,6 @@ public class GenerationBuilder implements DisposableBean {
         readers.shutdownNow();
         done = true;
       }
-    }
-
-    /**
-     * Sends a chunk of events, in store order; returns the token of its last. Reading a payload decrypts its personal
-     * data with its user's key: the chunk's keys are loaded in one query first, and its payloads read on several
-     * threads.
-     */
-    private TrackingToken write(List<TrackedEventMessage<?>> chunk, List<Future<RecordMetadata>> inFlight)
-        throws InterruptedException, ExecutionException {
-      keys.loadForEvents(chunk.get(0).trackingToken().position().orElse(0) - 1, chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
-      List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
-      for (TrackedEventMessage<?> message : chunk) {
-        records.add(readers.submit(() -> toRecord(message)));
-      }
-      TrackingToken read = null;
-      for (int i = 0; i < chunk.size(); i++) {
-        ProducerRecord<String, byte[]> record = records.get(i).get();
-        if (record != null) {
-          inFlight.add(producer.send(record));
-        }
-        read = chunk.get(i).trackingToken();
-      }
-      if (inFlight.size() >= IN_FLIGHT) {
-        flush(inFlight, read);
-      }
-      if (System.nanoTime() - nextProgress > 0) {
-        jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
-        nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
-      }
-      return read;
     }
 
     private ProducerRecord<String, byte[]> toRecord(TrackedEventMessage<?> message) {
