@@ -68,6 +68,7 @@ public final class RebuildBench {
       double liveSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("live publisher and projection caught up %.1f s after the last write (%.0f events/s)%n", liveSeconds, users * 5 / liveSeconds);
 
+      CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
       HttpResponse<String> started =
           HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
               HttpResponse.BodyHandlers.ofString());
@@ -100,6 +101,7 @@ public final class RebuildBench {
       if (!status.contains("\"state\":\"done\"") || !done.find()) {
         throw new IllegalStateException("rebuild failed: " + status);
       }
+      System.out.println(cpu.perThousand(Long.parseLong(done.group(1))));
       System.out.printf("%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
     }
   }
