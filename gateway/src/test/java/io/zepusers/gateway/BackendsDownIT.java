@@ -63,7 +63,14 @@ class BackendsDownIT {
         assertPlainTextError(response, 503, "not ready: command-service, query-service");
     }
 
-    private HttpRequest.Builder request(String path) {
+    @Test
+    void theApiDescriptionIsABadGatewayWithoutTheServices() throws Exception {
+        var response = send(request("/v3/api-docs").GET());
+
+        assertPlainTextError(response, 502, "bad gateway: a service did not answer with its API description");
+    }
+
+        private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
     }
 

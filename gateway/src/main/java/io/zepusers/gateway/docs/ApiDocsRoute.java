@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.gateway.Backends;
 import io.zepusers.gateway.GatewayProperties;
+import io.zepusers.gateway.errors.PlainText;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -43,9 +44,8 @@ class ApiDocsRoute {
                                 fetch(client, properties.commandUri()), fetch(client, properties.queryUri()))
                         .map(docs -> merge(docs.getT1(), docs.getT2()))
                         .flatMap(merged -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(merged.toString()))
-                        .onErrorResume(e -> ServerResponse.status(HttpStatus.BAD_GATEWAY)
-                                .contentType(MediaType.TEXT_PLAIN)
-                                .bodyValue("bad gateway: a service did not answer with its API description\n")))
+                        .onErrorResume(e -> PlainText.answer(HttpStatus.BAD_GATEWAY,
+                                "bad gateway: a service did not answer with its API description")))
                 .build();
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** Writes answers the way Zep's {@code http.Error} does: one line of text/plain, never JSON. */
@@ -22,6 +23,11 @@ public final class PlainText {
         response.getHeaders().set("Content-Type", CONTENT_TYPE);
         response.getHeaders().set("X-Content-Type-Options", "nosniff");
         return body(response, message + "\n");
+    }
+
+    /** The same line as a route's answer (the gateway's own routes: readiness, the API description). */
+    public static Mono<ServerResponse> answer(HttpStatusCode status, String message) {
+        return ServerResponse.status(status).header("Content-Type", CONTENT_TYPE).bodyValue(message + "\n");
     }
 
     /** {@code 10s} or {@code 1500ms}: how durations read in an answer. */

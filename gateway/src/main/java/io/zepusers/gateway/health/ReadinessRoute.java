@@ -44,8 +44,8 @@ class ReadinessRoute {
                                 down.add("query-service");
                             }
                             return down.isEmpty()
-                                    ? text(HttpStatus.OK, "ready")
-                                    : text(HttpStatus.SERVICE_UNAVAILABLE, "not ready: " + String.join(", ", down));
+                                    ? PlainText.answer(HttpStatus.OK, "ready")
+                                    : PlainText.answer(HttpStatus.SERVICE_UNAVAILABLE, "not ready: " + String.join(", ", down));
                         }))
                 .build();
     }
@@ -57,11 +57,5 @@ class ReadinessRoute {
                         .thenReturn(response.statusCode().value() == 200))
                 .timeout(timeout.multipliedBy(2))
                 .onErrorReturn(false);
-    }
-
-    private static Mono<ServerResponse> text(HttpStatus status, String line) {
-        return ServerResponse.status(status)
-                .header("Content-Type", PlainText.CONTENT_TYPE)
-                .bodyValue(line + "\n");
     }
 }
