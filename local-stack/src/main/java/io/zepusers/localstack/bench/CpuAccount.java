@@ -32,7 +32,7 @@ final class CpuAccount {
     return new CpuAccount(postmasterPid);
   }
 
-  /** One line: milliseconds of CPU per 1,000 events, per part and in all, since {@link #begin()}. */
+  /** One line: milliseconds of CPU per 1,000 events, per part and in all, since {@link #begin(Path)}. */
   String perThousand(long events) {
     Map<String, Duration> end = now();
     StringBuilder line = new StringBuilder("CPU ms per 1,000 events:");
