@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CommandServiceApplication {
 
   public static void main(String[] args) {
-    // Axon's update checker phones home and logs a warning every few seconds without internet; only a system
+    // Axon's update checker phones home and logs a warning every few seconds without internet; only
+    // a system
     // property turns it off (application properties are read too late).
     System.setProperty("axoniq.update-checker.disabled", "true");
     SpringApplication.run(CommandServiceApplication.class, args);

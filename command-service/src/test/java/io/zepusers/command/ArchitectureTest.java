@@ -11,11 +11,17 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private final JavaClasses classes =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.zepusers.command");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.zepusers.command");
 
   @Test
   void commandSideDoesNotReachIntoTheQuerySide() {
-    noClasses().should().dependOnClassesThat().resideInAPackage("io.zepusers.query..").check(classes);
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.zepusers.query..")
+        .check(classes);
   }
 
   @Test
@@ -25,7 +31,8 @@ class ArchitectureTest {
         .haveSimpleNameEndingWith("Aggregate")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework.web..", "org.apache.kafka..", "io.zepusers.command.web..")
+        .resideInAnyPackage(
+            "org.springframework.web..", "org.apache.kafka..", "io.zepusers.command.web..")
         .check(classes);
   }
 }

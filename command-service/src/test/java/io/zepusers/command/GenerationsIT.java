@@ -55,7 +55,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A new generation of the topic, built from the event store while writes go on, takes over without a gap. */
+/**
+ * A new generation of the topic, built from the event store while writes go on, takes over without
+ * a gap.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerationsIT {
@@ -70,7 +73,10 @@ class GenerationsIT {
     registry.add("zep.kafka.retention", () -> "3d");
   }
 
-  /** Where the service's clock stands: events can be made to have occurred long ago, as a store's first ones did. */
+  /**
+   * Where the service's clock stands: events can be made to have occurred long ago, as a store's
+   * first ones did.
+   */
   static final AtomicReference<Instant> now = new AtomicReference<>();
 
   @TestConfiguration
@@ -110,7 +116,12 @@ class GenerationsIT {
     // these happened long ago, longer than the topic keeps records
     now.set(Instant.parse("2024-01-01T00:00:00Z"));
     String deleted = "gone-" + UUID.randomUUID();
-    send("POST", "/api/v1/user", "{\"user_id\":\"" + deleted + "\",\"email\":\"erase-me@x.io\",\"first_name\":\"Erase-Me\"}");
+    send(
+        "POST",
+        "/api/v1/user",
+        "{\"user_id\":\""
+            + deleted
+            + "\",\"email\":\"erase-me@x.io\",\"first_name\":\"Erase-Me\"}");
     send("PATCH", "/api/v1/user/" + deleted, "{\"metadata\":{\"secret\":\"shred-me\"}}");
     assertThat(send("DELETE", "/api/v1/user/" + deleted, null).statusCode()).isEqualTo(200);
     for (int i = 0; i < 40; i++) {
@@ -130,7 +141,8 @@ class GenerationsIT {
               while (writing.get()) {
                 int n = written.incrementAndGet();
                 try {
-                  HttpResponse<String> r = send("POST", "/api/v1/user", "{\"user_id\":\"during-" + n + "\"}");
+                  HttpResponse<String> r =
+                      send("POST", "/api/v1/user", "{\"user_id\":\"during-" + n + "\"}");
                   if (r.statusCode() != 201) {
                     failures.add(r.statusCode() + " " + r.body());
                   }
@@ -147,10 +159,14 @@ class GenerationsIT {
     assertThat(json.readTree(started.body()).get("topic").asString()).isEqualTo(TOPIC + ".g2");
     assertThat(send("POST", "/api/v1/admin/generations", null).statusCode()).isEqualTo(409);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      JsonNode g2 = generation(2);
-      return g2.get("position").isNumber() && g2.get("position").asLong() >= g2.get("store_position").asLong() - 20;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              JsonNode g2 = generation(2);
+              return g2.get("position").isNumber()
+                  && g2.get("position").asLong() >= g2.get("store_position").asLong() - 20;
+            });
     await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 60);
     HttpResponse<String> takeover = send("POST", "/api/v1/admin/generations/2/takeover", null);
     assertThat(takeover.statusCode()).as(takeover.body()).isEqualTo(200);
@@ -159,8 +175,10 @@ class GenerationsIT {
     writer.join();
     assertThat(failures).isEmpty();
 
-    HttpResponse<String> after = send("POST", "/api/v1/user", "{\"user_id\":\"after-" + UUID.randomUUID() + "\"}");
-    assertThat(after.headers().firstValue("X-Consistency-Token")).hasValueSatisfying(t -> assertThat(t).startsWith("2@"));
+    HttpResponse<String> after =
+        send("POST", "/api/v1/user", "{\"user_id\":\"after-" + UUID.randomUUID() + "\"}");
+    assertThat(after.headers().firstValue("X-Consistency-Token"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("2@"));
     assertThat(generation(1).get("state").asString()).isEqualTo("retired");
     assertThat(generation(2).get("state").asString()).isEqualTo("current");
 
@@ -177,42 +195,61 @@ class GenerationsIT {
     for (ConsumerRecord<String, byte[]> r : g2) {
       String aggregate = header(r, CloudEventsKafka.AGGREGATE_ID);
       long sequence = Long.parseLong(header(r, CloudEventsKafka.SEQUENCE));
-      assertThat(seen.add(aggregate + "#" + sequence)).as("%s#%d twice", aggregate, sequence).isTrue();
+      assertThat(seen.add(aggregate + "#" + sequence))
+          .as("%s#%d twice", aggregate, sequence)
+          .isTrue();
       assertThat(sequence).as(aggregate).isEqualTo(last.getOrDefault(aggregate, -1L) + 1);
       last.put(aggregate, sequence);
     }
     assertThat(last).isEqualTo(stored);
-    String everything = String.join("\n", g2.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
-    assertThat(everything).contains("before-7@x.io").doesNotContain("erase-me@x.io", "Erase-Me", "shred-me");
+    String everything =
+        String.join(
+            "\n", g2.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    assertThat(everything)
+        .contains("before-7@x.io")
+        .doesNotContain("erase-me@x.io", "Erase-Me", "shred-me");
 
-    // Retention counts from when a record was written, not from when its event happened: stamped with its event's
+    // Retention counts from when a record was written, not from when its event happened: stamped
+    // with its event's
     // time, the broker deleted a rebuilt generation's old records as soon as their segment closed
-    assertThat(g2).allSatisfy(r -> {
-      assertThat(r.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
-      assertThat(r.timestamp()).isGreaterThanOrEqualTo(built);
-    });
-    assertThat(g2).anySatisfy(r -> assertThat(header(r, CloudEventsKafka.TIME)).startsWith("2024-01-01T"));
+    assertThat(g2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+              assertThat(r.timestamp()).isGreaterThanOrEqualTo(built);
+            });
+    assertThat(g2)
+        .anySatisfy(r -> assertThat(header(r, CloudEventsKafka.TIME)).startsWith("2024-01-01T"));
 
-    // what the services produced, in both generations and the markers between them, follows docs/asyncapi.yaml
+    // what the services produced, in both generations and the markers between them, follows
+    // docs/asyncapi.yaml
     List<ConsumerRecord<String, byte[]>> g1 = readAll(TOPIC);
     g1.forEach(EventContract.get()::check);
     g2.forEach(EventContract.get()::check);
 
-    // the old generation ends on every partition with a marker naming the new one, and nothing follows it
+    // the old generation ends on every partition with a marker naming the new one, and nothing
+    // follows it
     Map<Integer, ConsumerRecord<String, byte[]>> lastOfPartition = new HashMap<>();
     g1.forEach(r -> lastOfPartition.put(r.partition(), r));
     assertThat(lastOfPartition).hasSize(3);
-    assertThat(lastOfPartition.values()).allSatisfy(r -> {
-      assertThat(TopicGenerations.isEnded(r)).isTrue();
-      assertThat(TopicGenerations.nextTopic(r)).isEqualTo(TOPIC + ".g2");
-    });
+    assertThat(lastOfPartition.values())
+        .allSatisfy(
+            r -> {
+              assertThat(TopicGenerations.isEnded(r)).isTrue();
+              assertThat(TopicGenerations.nextTopic(r)).isEqualTo(TOPIC + ".g2");
+            });
 
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()))) {
       for (String topic : List.of(TOPIC, TOPIC + ".g2")) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-        assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(Long.toString(Duration.ofDays(3).toMillis()));
-        assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
+        assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value())
+            .isEqualTo(Long.toString(Duration.ofDays(3).toMillis()));
+        assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value())
+            .isEqualTo("LogAppendTime");
       }
     }
   }
@@ -224,10 +261,15 @@ class GenerationsIT {
     HttpResponse<String> started = send("POST", "/api/v1/admin/generations", null);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     int generation = json.readTree(started.body()).get("generation").asInt();
-    assertThat(send("DELETE", "/api/v1/admin/generations/" + generation, null).statusCode()).isEqualTo(204);
+    assertThat(send("DELETE", "/api/v1/admin/generations/" + generation, null).statusCode())
+        .isEqualTo(204);
     assertThat(generation(generation).get("state").asString()).isEqualTo("failed");
-    assertThat(send("POST", "/api/v1/admin/generations/" + generation + "/takeover", null).statusCode()).isEqualTo(409);
-    HttpResponse<String> write = send("POST", "/api/v1/user", "{\"user_id\":\"abandon-" + UUID.randomUUID() + "\"}");
+    assertThat(
+            send("POST", "/api/v1/admin/generations/" + generation + "/takeover", null)
+                .statusCode())
+        .isEqualTo(409);
+    HttpResponse<String> write =
+        send("POST", "/api/v1/user", "{\"user_id\":\"abandon-" + UUID.randomUUID() + "\"}");
     assertThat(write.statusCode()).isEqualTo(201);
   }
 
@@ -248,9 +290,13 @@ class GenerationsIT {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -262,8 +308,14 @@ class GenerationsIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

@@ -31,9 +31,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Two command-service instances sharing one event store and topic, as when scaled out: one of them holds the
- * publisher; writes through either answer only once published, concurrent writes to one user through both are
- * serialised by the event store (and retried), and every event reaches Kafka once.
+ * Two command-service instances sharing one event store and topic, as when scaled out: one of them
+ * holds the publisher; writes through either answer only once published, concurrent writes to one
+ * user through both are serialised by the event store (and retried), and every event reaches Kafka
+ * once.
  */
 class TwoInstancesIT {
 
@@ -66,11 +67,15 @@ class TwoInstancesIT {
   }
 
   @Test
-  void writesThroughEitherInstanceAreStoredPublishedOnceAndAnsweredWithoutWaitingTheBound() throws Exception {
+  void writesThroughEitherInstanceAreStoredPublishedOnceAndAnsweredWithoutWaitingTheBound()
+      throws Exception {
     String userId = "scaled-" + UUID.randomUUID();
-    HttpResponse<String> created = send(urls.get(1), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    HttpResponse<String> created =
+        send(urls.get(1), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
     assertThat(created.statusCode()).isEqualTo(201);
-    assertThat(created.headers().firstValue("X-Consistency-Warning")).as("published, whichever instance publishes").isEmpty();
+    assertThat(created.headers().firstValue("X-Consistency-Warning"))
+        .as("published, whichever instance publishes")
+        .isEmpty();
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
     List<Future<HttpResponse<String>>> updates = new ArrayList<>();
@@ -88,7 +93,8 @@ class TwoInstancesIT {
 
     // no update was lost: the last state holds every key, each merged onto the one before
     HttpResponse<String> last = send(urls.get(0), "PATCH", "/api/v1/user/" + userId, "{}");
-    Map<String, Object> metadata = json.readValue(json.readTree(last.body()).get("metadata").toString(), Map.class);
+    Map<String, Object> metadata =
+        json.readValue(json.readTree(last.body()).get("metadata").toString(), Map.class);
     assertThat(metadata).hasSize(30);
 
     try (KafkaConsumer<String, byte[]> consumer =
@@ -101,19 +107,25 @@ class TwoInstancesIT {
             new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(TOPIC));
       Map<Long, Integer> perSequence = new HashMap<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (userId.equals(record.key())) {
-            perSequence.merge(CloudEventsKafka.fromRecord(record).sequence(), 1, Integer::sum);
-          }
-        }
-        return perSequence.size() == 32;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  if (userId.equals(record.key())) {
+                    perSequence.merge(
+                        CloudEventsKafka.fromRecord(record).sequence(), 1, Integer::sum);
+                  }
+                }
+                return perSequence.size() == 32;
+              });
       assertThat(perSequence.values()).as("each event published once").containsOnly(1);
     }
   }
 
-  private HttpResponse<String> send(String base, String method, String path, String body) throws Exception {
+  private HttpResponse<String> send(String base, String method, String path, String body)
+      throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + path))
             .method(method, HttpRequest.BodyPublishers.ofString(body))

@@ -10,10 +10,11 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The Kafka record format: CloudEvents 1.0, Kafka protocol binding, binary content mode. The value is the event's
- * JSON, the key the user id, the attributes are {@code ce_*} headers. {@code aggregateid} and {@code sequence} are
- * extension attributes that make every record idempotently applicable; {@code correlationid} and {@code actor} say
- * which request, and whom, caused it (absent when unknown).
+ * The Kafka record format: CloudEvents 1.0, Kafka protocol binding, binary content mode. The value
+ * is the event's JSON, the key the user id, the attributes are {@code ce_*} headers. {@code
+ * aggregateid} and {@code sequence} are extension attributes that make every record idempotently
+ * applicable; {@code correlationid} and {@code actor} say which request, and whom, caused it
+ * (absent when unknown).
  */
 public final class CloudEventsKafka {
 
@@ -51,7 +52,12 @@ public final class CloudEventsKafka {
       put(headers, ACTOR, event.actor());
     }
     return new ProducerRecord<>(
-        topic, null, event.time().toEpochMilli(), event.subject(), EventJson.toBytes(event.data()), headers);
+        topic,
+        null,
+        event.time().toEpochMilli(),
+        event.subject(),
+        EventJson.toBytes(event.data()),
+        headers);
   }
 
   /**
@@ -62,7 +68,8 @@ public final class CloudEventsKafka {
   public static PublishedEvent fromRecord(ConsumerRecord<String, byte[]> record) {
     String type = required(record, TYPE);
     Class<? extends ZepEvent> dataClass =
-        EventTypes.classOf(type).orElseThrow(() -> new UndecodableRecordException("unknown ce_type " + type));
+        EventTypes.classOf(type)
+            .orElseThrow(() -> new UndecodableRecordException("unknown ce_type " + type));
     String id = required(record, ID);
     String aggregateId = required(record, AGGREGATE_ID);
     long sequence;
@@ -82,12 +89,21 @@ public final class CloudEventsKafka {
     } catch (RuntimeException e) {
       throw new UndecodableRecordException("data is not a valid " + type + ": " + e.getMessage());
     }
-    return new PublishedEvent(id, time, aggregateId, sequence, data, optional(record, CORRELATION_ID), optional(record, ACTOR));
+    return new PublishedEvent(
+        id,
+        time,
+        aggregateId,
+        sequence,
+        data,
+        optional(record, CORRELATION_ID),
+        optional(record, ACTOR));
   }
 
   private static String optional(ConsumerRecord<String, byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static String required(ConsumerRecord<String, byte[]> record, String name) {

@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON form of events, used for the event store and for Kafka. Timestamps are RFC 3339 strings; decimals
- * stay {@link java.math.BigDecimal} so metadata such as {@code 1.10} round-trips unchanged.
+ * The one JSON form of events, used for the event store and for Kafka. Timestamps are RFC 3339
+ * strings; decimals stay {@link java.math.BigDecimal} so metadata such as {@code 1.10} round-trips
+ * unchanged.
  */
 public final class EventJson {
 
@@ -24,7 +25,9 @@ public final class EventJson {
     return JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // additive changes must not break old readers
+        .disable(
+            DeserializationFeature
+                .FAIL_ON_UNKNOWN_PROPERTIES) // additive changes must not break old readers
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // trees keep 1.10 as 1.10 too
         .build();

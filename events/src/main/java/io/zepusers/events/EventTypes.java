@@ -3,7 +3,10 @@ package io.zepusers.events;
 import java.util.Map;
 import java.util.Optional;
 
-/** Stable wire names of the event types; never Java class names, so classes can move without breaking consumers. */
+/**
+ * Stable wire names of the event types; never Java class names, so classes can move without
+ * breaking consumers.
+ */
 public final class EventTypes {
 
   private static final Map<String, Class<? extends ZepEvent>> BY_NAME =

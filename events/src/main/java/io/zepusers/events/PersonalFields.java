@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which fields of each event are a user's personal data (its JSON names): what the event store keeps encrypted
- * under the user's key, and what a delete makes unreadable. Ids, uuids, paging ids and timestamps are not among them.
+ * Which fields of each event are a user's personal data (its JSON names): what the event store
+ * keeps encrypted under the user's key, and what a delete makes unreadable. Ids, uuids, paging ids
+ * and timestamps are not among them.
  */
 public final class PersonalFields {
 

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A session was deleted: by the caller ({@code reason} {@code deleted}; its id cannot be used again, as in Zep) or
- * because its user was deleted ({@code user_deleted}; its id is free again).
+ * A session was deleted: by the caller ({@code reason} {@code deleted}; its id cannot be used
+ * again, as in Zep) or because its user was deleted ({@code user_deleted}; its id is free again).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionDeleted(

@@ -3,10 +3,11 @@ package io.zepusers.events;
 import java.util.UUID;
 
 /**
- * Everything that happens to a session. A session that belongs to a user is published under the user's id, so a
- * user's events and its sessions' events stay in order on one partition.
+ * Everything that happens to a session. A session that belongs to a user is published under the
+ * user's id, so a user's events and its sessions' events stay in order on one partition.
  */
-public sealed interface SessionEvent extends ZepEvent permits SessionCreated, SessionUpdated, SessionDeleted {
+public sealed interface SessionEvent extends ZepEvent
+    permits SessionCreated, SessionUpdated, SessionDeleted {
 
   String sessionId();
 

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A user came into existence (for the first time, or again after a delete). {@code id} is the paging id,
- * assigned on the command side so that a rebuilt read model pages exactly like the original.
+ * A user came into existence (for the first time, or again after a delete). {@code id} is the
+ * paging id, assigned on the command side so that a rebuilt read model pages exactly like the
+ * original.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserCreated(

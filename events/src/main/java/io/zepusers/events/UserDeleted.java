@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user was deleted, together with all of its sessions. The same {@code user_id} may be created again. */
+/**
+ * A user was deleted, together with all of its sessions. The same {@code user_id} may be created
+ * again.
+ */
 public record UserDeleted(
     @JsonProperty("user_id") String userId,
     @JsonProperty("uuid") UUID uuid,

@@ -3,8 +3,8 @@ package io.zepusers.events;
 import java.util.UUID;
 
 /**
- * Everything that happens to a user. The stream of a {@code user_id} holds its whole history, across delete and
- * re-create; {@link #uuid()} tells the incarnations apart.
+ * Everything that happens to a user. The stream of a {@code user_id} holds its whole history,
+ * across delete and re-create; {@link #uuid()} tells the incarnations apart.
  */
 public sealed interface UserEvent extends ZepEvent permits UserCreated, UserUpdated, UserDeleted {
 

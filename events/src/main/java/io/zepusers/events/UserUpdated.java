@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A user was changed. Carries the user's full state after the change (not the patch): {@code metadata} is the
- * result of the deep merge, so subscribers never need to re-implement merging.
+ * A user was changed. Carries the user's full state after the change (not the patch): {@code
+ * metadata} is the result of the deep merge, so subscribers never need to re-implement merging.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserUpdated(

@@ -9,8 +9,8 @@ public interface ZepEvent {
   String subject();
 
   /**
-   * When it happened: the {@code created_at}, {@code updated_at} or {@code deleted_at} it carries. The CloudEvents
-   * {@code time} of its record and the time auditors see.
+   * When it happened: the {@code created_at}, {@code updated_at} or {@code deleted_at} it carries.
+   * The CloudEvents {@code time} of its record and the time auditors see.
    */
   Instant occurredAt();
 }

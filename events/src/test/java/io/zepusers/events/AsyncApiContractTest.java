@@ -21,9 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code docs/asyncapi.yaml} is the Kafka contract: it names every type the producer writes, and what the producer
- * writes, the contract fixtures and the document's own examples all follow its schemas. The integration tests apply
- * the same check to the records the services produce ({@code GenerationsIT}).
+ * {@code docs/asyncapi.yaml} is the Kafka contract: it names every type the producer writes, and
+ * what the producer writes, the contract fixtures and the document's own examples all follow its
+ * schemas. The integration tests apply the same check to the records the services produce ({@code
+ * GenerationsIT}).
  */
 class AsyncApiContractTest {
 
@@ -50,8 +51,17 @@ class AsyncApiContractTest {
   @ParameterizedTest
   @MethodSource("events")
   void whatTheProducerWritesFollowsTheDocument(ZepEvent event) {
-    PublishedEvent published = new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), "alice", 3, event, "req-1", "ops@example.com");
-    assertThat(contract.problems(consumed(CloudEventsKafka.toRecord("zep.events", published)))).isEmpty();
+    PublishedEvent published =
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            event.occurredAt(),
+            "alice",
+            3,
+            event,
+            "req-1",
+            "ops@example.com");
+    assertThat(contract.problems(consumed(CloudEventsKafka.toRecord("zep.events", published))))
+        .isEmpty();
   }
 
   @ParameterizedTest
@@ -62,33 +72,61 @@ class AsyncApiContractTest {
     try (InputStream in = getClass().getResourceAsStream("/contract/" + type + ".json")) {
       fixture = TREE.readTree(in);
     }
-    PublishedEvent published = new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), "alice", 0, event);
-    Map<String, String> headers = headers(consumed(CloudEventsKafka.toRecord("zep.events", published)));
+    PublishedEvent published =
+        new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), "alice", 0, event);
+    Map<String, String> headers =
+        headers(consumed(CloudEventsKafka.toRecord("zep.events", published)));
     assertThat(contract.problems(headers, fixture)).isEmpty();
   }
 
   @Test
   void theGenerationMarkerFollowsTheDocument() {
-    assertThat(contract.problems(consumed(TopicGenerations.endedRecord("zep.events", 1, 2, "zep.events.g2")))).isEmpty();
+    assertThat(
+            contract.problems(
+                consumed(TopicGenerations.endedRecord("zep.events", 1, 2, "zep.events.g2"))))
+        .isEmpty();
   }
 
   @Test
   void theDocumentsOwnExamplesFollowItsSchemas() {
     List<String> problems = new ArrayList<>();
-    contract.document().path("components").path("messages").forEach(message -> message.path("examples").forEach(example -> {
-      Map<String, String> headers = new LinkedHashMap<>();
-      example.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-      problems.addAll(contract.problems(headers, example.path("payload")));
-    }));
+    contract
+        .document()
+        .path("components")
+        .path("messages")
+        .forEach(
+            message ->
+                message
+                    .path("examples")
+                    .forEach(
+                        example -> {
+                          Map<String, String> headers = new LinkedHashMap<>();
+                          example
+                              .path("headers")
+                              .fields()
+                              .forEachRemaining(
+                                  h -> headers.put(h.getKey(), h.getValue().asText()));
+                          problems.addAll(contract.problems(headers, example.path("payload")));
+                        }));
     assertThat(problems).isEmpty();
-    assertThat(contract.document().path("components").path("messages")).allSatisfy(m -> assertThat(m.path("examples")).isNotEmpty());
+    assertThat(contract.document().path("components").path("messages"))
+        .allSatisfy(m -> assertThat(m.path("examples")).isNotEmpty());
   }
 
   @Test
   void aFieldOrHeaderTheDocumentDoesNotDeclareIsCaught() throws IOException {
-    PublishedEvent published = new PublishedEvent(UUID.randomUUID().toString(), EventContractTest.DELETED.occurredAt(), "alice", 2, EventContractTest.DELETED);
-    Map<String, String> headers = headers(consumed(CloudEventsKafka.toRecord("zep.events", published)));
-    JsonNode data = TREE.readTree("{\"user_id\":\"alice\",\"uuid\":\"6f0c2a52-7d5e-4a8e-9d43-0b8f3c1f2e11\",\"deleted_at\":\"2024-01-04T10:00:00Z\",\"extra\":1}");
+    PublishedEvent published =
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            EventContractTest.DELETED.occurredAt(),
+            "alice",
+            2,
+            EventContractTest.DELETED);
+    Map<String, String> headers =
+        headers(consumed(CloudEventsKafka.toRecord("zep.events", published)));
+    JsonNode data =
+        TREE.readTree(
+            "{\"user_id\":\"alice\",\"uuid\":\"6f0c2a52-7d5e-4a8e-9d43-0b8f3c1f2e11\",\"deleted_at\":\"2024-01-04T10:00:00Z\",\"extra\":1}");
     assertThat(contract.problems(headers, data)).singleElement().asString().contains("extra");
     JsonNode wrong = TREE.readTree("{\"user_id\":\"\",\"uuid\":\"nope\"}");
     assertThat(contract.problems(headers, wrong))
@@ -97,17 +135,34 @@ class AsyncApiContractTest {
         .anySatisfy(p -> assertThat(p).contains("deleted_at"));
     headers.put("ce_new", "x");
     headers.remove("ce_sequence");
-    assertThat(contract.problems(headers, data)).anySatisfy(p -> assertThat(p).contains("ce_new")).anySatisfy(p -> assertThat(p).contains("ce_sequence"));
+    assertThat(contract.problems(headers, data))
+        .anySatisfy(p -> assertThat(p).contains("ce_new"))
+        .anySatisfy(p -> assertThat(p).contains("ce_sequence"));
   }
 
   private static ConsumerRecord<String, byte[]> consumed(ProducerRecord<String, byte[]> sent) {
     return new ConsumerRecord<>(
-        sent.topic(), sent.partition() == null ? 0 : sent.partition(), 0, 0L, TimestampType.LOG_APPEND_TIME, 0, 0, sent.key(), sent.value(), sent.headers(), java.util.Optional.empty());
+        sent.topic(),
+        sent.partition() == null ? 0 : sent.partition(),
+        0,
+        0L,
+        TimestampType.LOG_APPEND_TIME,
+        0,
+        0,
+        sent.key(),
+        sent.value(),
+        sent.headers(),
+        java.util.Optional.empty());
   }
 
   private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
     Map<String, String> headers = new LinkedHashMap<>();
-    record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+    record
+        .headers()
+        .forEach(
+            h ->
+                headers.put(
+                    h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
     return headers;
   }
 }

@@ -21,8 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The shape outside subscribers depend on. If one of these fails, the producer changed the wire format: make the
- * change additive (or a new type), then update the example in {@code src/test/resources/contract}.
+ * The shape outside subscribers depend on. If one of these fails, the producer changed the wire
+ * format: make the change additive (or a new type), then update the example in {@code
+ * src/test/resources/contract}.
  */
 class EventContractTest {
 
@@ -37,7 +38,13 @@ class EventContractTest {
           "alice@example.com",
           "Alice",
           "Liddell",
-          map("plan", map("tier", "pro", "seats", 3), "tags", List.of("a", "b"), "ratio", new BigDecimal("1.10")),
+          map(
+              "plan",
+              map("tier", "pro", "seats", 3),
+              "tags",
+              List.of("a", "b"),
+              "ratio",
+              new BigDecimal("1.10")),
           Instant.parse("2024-01-02T03:04:05.123456Z"));
   static final UserUpdated UPDATED =
       new UserUpdated(
@@ -48,15 +55,32 @@ class EventContractTest {
           null,
           map("plan", map("tier", "team", "seats", 3)),
           Instant.parse("2024-01-03T00:00:00Z"));
-  static final UserDeleted DELETED = new UserDeleted("alice", UUID_1, Instant.parse("2024-01-04T10:00:00.5Z"));
+  static final UserDeleted DELETED =
+      new UserDeleted("alice", UUID_1, Instant.parse("2024-01-04T10:00:00.5Z"));
 
   private static final UUID SESSION_UUID = UUID.fromString("0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88");
   static final SessionCreated SESSION_CREATED =
-      new SessionCreated("s-1", SESSION_UUID, 12, "alice", map("channel", "web"), Instant.parse("2024-01-02T03:04:05.123456Z"));
+      new SessionCreated(
+          "s-1",
+          SESSION_UUID,
+          12,
+          "alice",
+          map("channel", "web"),
+          Instant.parse("2024-01-02T03:04:05.123456Z"));
   static final SessionUpdated SESSION_UPDATED =
-      new SessionUpdated("s-1", SESSION_UUID, "alice", map("channel", "web", "topic", "billing"), Instant.parse("2024-01-03T00:00:00Z"));
+      new SessionUpdated(
+          "s-1",
+          SESSION_UUID,
+          "alice",
+          map("channel", "web", "topic", "billing"),
+          Instant.parse("2024-01-03T00:00:00Z"));
   static final SessionDeleted SESSION_DELETED =
-      new SessionDeleted("s-1", SESSION_UUID, "alice", SessionDeleted.Reason.USER_DELETED, Instant.parse("2024-01-04T10:00:00.5Z"));
+      new SessionDeleted(
+          "s-1",
+          SESSION_UUID,
+          "alice",
+          SessionDeleted.Reason.USER_DELETED,
+          Instant.parse("2024-01-04T10:00:00.5Z"));
 
   @Test
   void userCreatedHasTheDocumentedShape() throws IOException {
@@ -81,19 +105,31 @@ class EventContractTest {
     assertThat(tree(EventJson.toBytes(SESSION_CREATED))).isEqualTo(example("session.created"));
     assertThat(tree(EventJson.toBytes(SESSION_UPDATED))).isEqualTo(example("session.updated"));
     assertThat(tree(EventJson.toBytes(SESSION_DELETED))).isEqualTo(example("session.deleted"));
-    assertThat(EventJson.fromBytes(bytes("session.created"), SessionCreated.class)).isEqualTo(SESSION_CREATED);
-    assertThat(EventJson.fromBytes(bytes("session.updated"), SessionUpdated.class)).isEqualTo(SESSION_UPDATED);
-    assertThat(EventJson.fromBytes(bytes("session.deleted"), SessionDeleted.class)).isEqualTo(SESSION_DELETED);
+    assertThat(EventJson.fromBytes(bytes("session.created"), SessionCreated.class))
+        .isEqualTo(SESSION_CREATED);
+    assertThat(EventJson.fromBytes(bytes("session.updated"), SessionUpdated.class))
+        .isEqualTo(SESSION_UPDATED);
+    assertThat(EventJson.fromBytes(bytes("session.deleted"), SessionDeleted.class))
+        .isEqualTo(SESSION_DELETED);
   }
 
   @Test
   void aSessionOfAUserIsKeyedByTheUserAndOneWithoutByItself() {
     assertThat(SESSION_CREATED.subject()).isEqualTo("alice");
-    assertThat(new SessionCreated("s-2", SESSION_UUID, 13, null, null, Instant.EPOCH).subject()).isEqualTo("s-2");
+    assertThat(new SessionCreated("s-2", SESSION_UUID, 13, null, null, Instant.EPOCH).subject())
+        .isEqualTo("s-2");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"user.created", "user.updated", "user.deleted", "session.created", "session.updated", "session.deleted"})
+  @ValueSource(
+      strings = {
+        "user.created",
+        "user.updated",
+        "user.deleted",
+        "session.created",
+        "session.updated",
+        "session.deleted"
+      })
   void typeNamesAreStable(String type) throws IOException {
     Class<? extends ZepEvent> cls = EventTypes.classOf(type).orElseThrow();
     assertThat(EventTypes.nameOf(EventJson.fromBytes(bytes(type), cls))).isEqualTo(type);
@@ -129,7 +165,9 @@ class EventContractTest {
 
   @Test
   void provenanceTravelsAsExtensionAttributes() {
-    PublishedEvent event = new PublishedEvent("evt-2", CREATED.createdAt(), "alice", 0, CREATED, "req-42", "ops@example.com");
+    PublishedEvent event =
+        new PublishedEvent(
+            "evt-2", CREATED.createdAt(), "alice", 0, CREATED, "req-42", "ops@example.com");
     ProducerRecord<String, byte[]> record = CloudEventsKafka.toRecord("zep.events", event);
     assertThat(header(record, "ce_correlationid")).isEqualTo("req-42");
     assertThat(header(record, "ce_actor")).isEqualTo("ops@example.com");
@@ -139,7 +177,8 @@ class EventContractTest {
   @Test
   void foreignRecordsAreRejectedWithAReason() {
     ProducerRecord<String, byte[]> record =
-        CloudEventsKafka.toRecord("t", new PublishedEvent("e", DELETED.deletedAt(), "alice", 1, DELETED));
+        CloudEventsKafka.toRecord(
+            "t", new PublishedEvent("e", DELETED.deletedAt(), "alice", 1, DELETED));
     record.headers().remove("ce_type");
     record.headers().add("ce_type", "user.exploded".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> CloudEventsKafka.fromRecord(consumed(record)))
@@ -147,7 +186,8 @@ class EventContractTest {
         .hasMessage("unknown ce_type user.exploded");
 
     ProducerRecord<String, byte[]> garbage =
-        new ProducerRecord<>("t", null, 0L, "k", "{not json".getBytes(StandardCharsets.UTF_8), record.headers());
+        new ProducerRecord<>(
+            "t", null, 0L, "k", "{not json".getBytes(StandardCharsets.UTF_8), record.headers());
     garbage.headers().remove("ce_type");
     garbage.headers().add("ce_type", "user.deleted".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> CloudEventsKafka.fromRecord(consumed(garbage)))
@@ -174,7 +214,8 @@ class EventContractTest {
   }
 
   private static byte[] bytes(String type) throws IOException {
-    try (InputStream in = EventContractTest.class.getResourceAsStream("/contract/" + type + ".json")) {
+    try (InputStream in =
+        EventContractTest.class.getResourceAsStream("/contract/" + type + ".json")) {
       return in.readAllBytes();
     }
   }

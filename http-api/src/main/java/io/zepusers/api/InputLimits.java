@@ -6,21 +6,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the API accepts, checked where a request comes in, so that every later stage can hold it: an event in the
- * event store and on Kafka (a record of at most 1 MiB), a PostgreSQL {@code text}, {@code jsonb} or {@code numeric}
- * column and a btree index entry (at most 2,704 bytes), every client that reads a list. Each refusal names the field
- * and the limit.
+ * What the API accepts, checked where a request comes in, so that every later stage can hold it: an
+ * event in the event store and on Kafka (a record of at most 1 MiB), a PostgreSQL {@code text},
+ * {@code jsonb} or {@code numeric} column and a btree index entry (at most 2,704 bytes), every
+ * client that reads a list. Each refusal names the field and the limit.
  *
  * <ul>
- *   <li>ids ({@code user_id}, {@code session_id}): 1 to {@value #MAX_ID_CHARS} characters and at most
- *       {@value #MAX_ID_BYTES} bytes in UTF-8; no control characters, no backslash (URLs cannot carry it
- *       reliably), not {@code .} or {@code ..} (a URL path cannot name them);
- *   <li>{@code email}, {@code first_name}, {@code last_name}: at most {@value #MAX_TEXT_CHARS} characters;
- *   <li>{@code metadata}: at most {@value #MAX_METADATA_BYTES} bytes as compact JSON (checked again after a merge)
- *       and {@value #MAX_METADATA_DEPTH} levels of nesting; numbers with at most {@value #MAX_NUMBER_DIGITS}
- *       digits before and after the decimal point;
- *   <li>every string, key and value: no NUL character and no unpaired UTF-16 surrogate (neither can be stored as
- *       text in PostgreSQL).
+ *   <li>ids ({@code user_id}, {@code session_id}): 1 to {@value #MAX_ID_CHARS} characters and at
+ *       most {@value #MAX_ID_BYTES} bytes in UTF-8; no control characters, no backslash (URLs
+ *       cannot carry it reliably), not {@code .} or {@code ..} (a URL path cannot name them);
+ *   <li>{@code email}, {@code first_name}, {@code last_name}: at most {@value #MAX_TEXT_CHARS}
+ *       characters;
+ *   <li>{@code metadata}: at most {@value #MAX_METADATA_BYTES} bytes as compact JSON (checked again
+ *       after a merge) and {@value #MAX_METADATA_DEPTH} levels of nesting; numbers with at most
+ *       {@value #MAX_NUMBER_DIGITS} digits before and after the decimal point;
+ *   <li>every string, key and value: no NUL character and no unpaired UTF-16 surrogate (neither can
+ *       be stored as text in PostgreSQL).
  * </ul>
  */
 public final class InputLimits {
@@ -47,8 +48,9 @@ public final class InputLimits {
   }
 
   /**
-   * Whether an id taken from a URL path could have been created. One that could not names nothing, so reads,
-   * updates and deletes answer 404 without asking a database that may not even be able to hold it.
+   * Whether an id taken from a URL path could have been created. One that could not names nothing,
+   * so reads, updates and deletes answer 404 without asking a database that may not even be able to
+   * hold it.
    */
   public static boolean isPossibleId(String value) {
     return value != null && !value.isEmpty() && idProblem(value) == null;
@@ -89,15 +91,16 @@ public final class InputLimits {
     }
     int chars = value.codePointCount(0, value.length());
     if (chars > MAX_TEXT_CHARS) {
-      throw new InvalidInputException(field + " is too long: at most " + MAX_TEXT_CHARS + " characters, got " + chars);
+      throw new InvalidInputException(
+          field + " is too long: at most " + MAX_TEXT_CHARS + " characters, got " + chars);
     }
     storable(field, value);
     return value;
   }
 
   /**
-   * Optional metadata as it came in (null passes): depth, strings, keys and numbers, and its size. Does not bound
-   * what a merge makes of it; check that with {@link #metadataSize}.
+   * Optional metadata as it came in (null passes): depth, strings, keys and numbers, and its size.
+   * Does not bound what a merge makes of it; check that with {@link #metadataSize}.
    */
   public static Map<String, Object> metadata(String field, Map<String, Object> value) {
     if (value != null) {
@@ -107,14 +110,19 @@ public final class InputLimits {
   }
 
   /**
-   * Refuses metadata whose compact JSON form ({@code jsonBytes}, measured by the caller's serializer) is over the
-   * limit; {@code afterMerge} says so in the message.
+   * Refuses metadata whose compact JSON form ({@code jsonBytes}, measured by the caller's
+   * serializer) is over the limit; {@code afterMerge} says so in the message.
    */
   public static void metadataSize(String field, long jsonBytes, boolean afterMerge) {
     if (jsonBytes > MAX_METADATA_BYTES) {
       throw new InvalidInputException(
-          field + " is too large" + (afterMerge ? " after the merge" : "") + ": at most " + MAX_METADATA_BYTES
-              + " bytes as JSON, got " + jsonBytes);
+          field
+              + " is too large"
+              + (afterMerge ? " after the merge" : "")
+              + ": at most "
+              + MAX_METADATA_BYTES
+              + " bytes as JSON, got "
+              + jsonBytes);
     }
   }
 
@@ -143,24 +151,33 @@ public final class InputLimits {
   private static void requireDepth(String path, int depth) {
     if (depth > MAX_METADATA_DEPTH) {
       throw new InvalidInputException(
-          abbreviate(path) + " is nested too deeply: at most " + MAX_METADATA_DEPTH + " levels of objects and arrays");
+          abbreviate(path)
+              + " is nested too deeply: at most "
+              + MAX_METADATA_DEPTH
+              + " levels of objects and arrays");
     }
   }
 
-  /** PostgreSQL {@code numeric} (and so {@code jsonb}) holds at most 131,072 digits before the point and 16,383 after. */
+  /**
+   * PostgreSQL {@code numeric} (and so {@code jsonb}) holds at most 131,072 digits before the point
+   * and 16,383 after.
+   */
   private static void number(String path, BigDecimal d) {
     int scale = d.scale();
     int integerDigits = d.precision() - scale;
     if (scale > MAX_NUMBER_DIGITS || integerDigits > MAX_NUMBER_DIGITS) {
       throw new InvalidInputException(
-          abbreviate(path) + " is a number out of range: at most " + MAX_NUMBER_DIGITS
+          abbreviate(path)
+              + " is a number out of range: at most "
+              + MAX_NUMBER_DIGITS
               + " digits before and after the decimal point");
     }
   }
 
   private static void storable(String field, String value) {
     if (value.indexOf('\0') >= 0) {
-      throw new InvalidInputException(abbreviate(field) + " cannot contain the NUL character (\\u0000)");
+      throw new InvalidInputException(
+          abbreviate(field) + " cannot contain the NUL character (\\u0000)");
     }
     String surrogate = surrogateProblem(value);
     if (surrogate != null) {
@@ -171,10 +188,14 @@ public final class InputLimits {
   private static String surrogateProblem(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        return "cannot contain an unpaired UTF-16 surrogate (U+" + String.format("%04X", (int) c) + ")";
+        return "cannot contain an unpaired UTF-16 surrogate (U+"
+            + String.format("%04X", (int) c)
+            + ")";
       }
     }
     return null;

@@ -6,12 +6,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Timestamps as Zep's Go server wrote them: RFC 3339 in UTC, microseconds at most, trailing zeros of the fraction
- * trimmed ({@code 2024-01-02T03:04:05.1234Z}, {@code 2024-01-02T03:04:05Z}).
+ * Timestamps as Zep's Go server wrote them: RFC 3339 in UTC, microseconds at most, trailing zeros
+ * of the fraction trimmed ({@code 2024-01-02T03:04:05.1234Z}, {@code 2024-01-02T03:04:05Z}).
  */
 public final class ZepTime {
 
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private ZepTime() {}
 

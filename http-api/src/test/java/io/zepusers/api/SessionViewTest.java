@@ -16,7 +16,8 @@ class SessionViewTest {
 
   @Test
   void keysComeInZepOrder() {
-    assertThat(json.writeValueAsString(SessionView.of(uuid, 3, t, t, "s1", Map.of("k", "v"), "alice")))
+    assertThat(
+            json.writeValueAsString(SessionView.of(uuid, 3, t, t, "s1", Map.of("k", "v"), "alice")))
         .isEqualTo(
             "{\"uuid\":\"0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88\",\"id\":3,\"created_at\":\"2024-01-02T03:04:05.5Z\","
                 + "\"updated_at\":\"2024-01-02T03:04:05.5Z\",\"deleted_at\":null,\"session_id\":\"s1\","

@@ -1,12 +1,15 @@
 package io.zepusers.localstack;
 
-/** A start-up or shut-down failure whose message is meant to be shown to a person as is (one line, plus a log excerpt). */
+/**
+ * A start-up or shut-down failure whose message is meant to be shown to a person as is (one line,
+ * plus a log excerpt).
+ */
 public class LocalStackException extends RuntimeException {
-    public LocalStackException(String message) {
-        super(message);
-    }
+  public LocalStackException(String message) {
+    super(message);
+  }
 
-    public LocalStackException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  public LocalStackException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

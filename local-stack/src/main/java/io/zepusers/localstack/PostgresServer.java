@@ -1,7 +1,6 @@
 package io.zepusers.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,186 +21,231 @@ import java.util.stream.Stream;
  * Real PostgreSQL (zonky embedded binaries) on a persistent data directory.
  *
  * <p>zonky runs {@code initdb} only when {@code cleanDataDirectory} is set or the directory has no
- * {@code postgresql.conf}; with {@code setCleanDataDirectory(false)} an existing cluster is simply started again,
- * which is what keeps data across restarts. Two leftovers of an abruptly ended run are handled here: a
- * half-initialised directory (initdb refuses a non-empty one) and a postmaster still running on it.
+ * {@code postgresql.conf}; with {@code setCleanDataDirectory(false)} an existing cluster is simply
+ * started again, which is what keeps data across restarts. Two leftovers of an abruptly ended run
+ * are handled here: a half-initialised directory (initdb refuses a non-empty one) and a postmaster
+ * still running on it.
  */
 final class PostgresServer implements AutoCloseable, RunningPart {
-    static final String NAME = "postgres";
-    static final String USER = "postgres";
+  static final String NAME = "postgres";
+  static final String USER = "postgres";
 
-    private final EmbeddedPostgres pg;
-    private final int port;
-    private final ProcessHandle postmaster;
+  private final EmbeddedPostgres pg;
+  private final int port;
+  private final ProcessHandle postmaster;
 
-    private PostgresServer(EmbeddedPostgres pg, int port, ProcessHandle postmaster) {
-        this.pg = pg;
-        this.port = port;
-        this.postmaster = postmaster;
-    }
+  private PostgresServer(EmbeddedPostgres pg, int port, ProcessHandle postmaster) {
+    this.pg = pg;
+    this.port = port;
+    this.postmaster = postmaster;
+  }
 
-    /** Starts the cluster in {@code layout.pg()} (initialised on the first start) on {@code port}, with {@code databases}. */
-    static PostgresServer start(Layout layout, int port, Duration timeout, List<String> databases) {
-        Path dir = layout.pg();
-        Path log = layout.log("postgres");
-        try {
-            if (Files.isDirectory(dir) && !Files.exists(dir.resolve("postgresql.conf")) && !isEmpty(dir)) {
-                System.err.println("local-stack: " + dir + " holds no complete cluster (interrupted initdb?); initialising it again");
-                Layout.deleteRecursively(dir);
-            }
-            endLeftoverPostmaster(dir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false)
-                    .setPort(port)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    // zonky defaults to off; a local stack should lose nothing a service was told is committed
-                    .setServerConfig("synchronous_commit", "on")
-                    .setPGStartupWait(timeout)
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            // pg_ctl runs the server as a daemon: it is not our child, so it is watched through its pid file
-            ProcessHandle postmaster = ChildProcess.readPid(dir.resolve("postmaster.pid")).flatMap(ProcessHandle::of)
-                    .orElse(null);
-            PostgresServer server = new PostgresServer(pg, port, postmaster);
-            try {
-                if (postmaster == null) {
-                    throw new LocalStackException("PostgreSQL started on port " + port + " but " + dir.resolve("postmaster.pid")
-                            + " names no running process");
-                }
-                server.createDatabases(databases);
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            return server;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof LocalStackException lse) {
-                throw lse;
-            }
-            throw ChildProcess.failure("PostgreSQL did not start on port " + port + ": " + e.getMessage(), log);
-        }
-    }
-
-    private void createDatabases(List<String> names) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"))) {
-            for (String name : names) {
-                try (PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
-                    q.setString(1, name);
-                    try (ResultSet rs = q.executeQuery()) {
-                        if (rs.next()) {
-                            continue;
-                        }
-                    }
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("create database \"" + name + "\"");
-                }
-            }
-        } catch (SQLException e) {
-            throw new LocalStackException("cannot create databases " + names + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code jdbc:postgresql://127.0.0.1:<port>/<db>?user=postgres} (trust authentication, loopback only). */
-    String jdbcUrl(String database) {
-        return jdbcUrl(port, database);
-    }
-
-    static String jdbcUrl(int port, String database) {
-        return jdbcUrlNoUser(port, database) + "?user=" + USER;
-    }
-
-    /** The same URL without credentials, for {@code spring.datasource.url}. */
-    static String jdbcUrlNoUser(int port, String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
-    }
-
-    int port() {
-        return port;
-    }
-
-    @Override
-    public long pid() {
-        return postmaster.pid();
-    }
-
-    /**
-     * Polled every 250 ms: the JDK notices the end of a process that is not its child only after seconds. The exit
-     * code of such a process is not known.
-     */
-    @Override
-    public CompletableFuture<OptionalInt> exited() {
-        CompletableFuture<OptionalInt> exited = new CompletableFuture<>();
-        Thread watcher = new Thread(() -> {
-            try {
-                while (postmaster.isAlive()) {
-                    Thread.sleep(250);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exited.complete(OptionalInt.empty());
-        }, "watch-postgres-" + postmaster.pid());
-        watcher.setDaemon(true);
-        watcher.start();
-        return exited;
-    }
-
-    /** {@code pg_ctl stop -m fast}; after a crash it only releases zonky's lock on the data directory. */
-    @Override
-    public void stop() {
-        close();
-    }
-
-    @Override
-    public void close() {
-        try {
-            pg.close(); // pg_ctl stop -m fast, waiting 5 s at most
-        } catch (IOException e) {
-            System.err.println("local-stack: stopping PostgreSQL: " + e.getMessage());
-        }
+  /**
+   * Starts the cluster in {@code layout.pg()} (initialised on the first start) on {@code port},
+   * with {@code databases}.
+   */
+  static PostgresServer start(Layout layout, int port, Duration timeout, List<String> databases) {
+    Path dir = layout.pg();
+    Path log = layout.log("postgres");
+    try {
+      if (Files.isDirectory(dir)
+          && !Files.exists(dir.resolve("postgresql.conf"))
+          && !isEmpty(dir)) {
+        System.err.println(
+            "local-stack: "
+                + dir
+                + " holds no complete cluster (interrupted initdb?); initialising it again");
+        Layout.deleteRecursively(dir);
+      }
+      endLeftoverPostmaster(dir);
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setRegisterShutdownHook(false)
+              .setPort(port)
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              // zonky defaults to off; a local stack should lose nothing a service was told is
+              // committed
+              .setServerConfig("synchronous_commit", "on")
+              .setPGStartupWait(timeout)
+              .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      // pg_ctl runs the server as a daemon: it is not our child, so it is watched through its pid
+      // file
+      ProcessHandle postmaster =
+          ChildProcess.readPid(dir.resolve("postmaster.pid"))
+              .flatMap(ProcessHandle::of)
+              .orElse(null);
+      PostgresServer server = new PostgresServer(pg, port, postmaster);
+      try {
         if (postmaster == null) {
-            return;
+          throw new LocalStackException(
+              "PostgreSQL started on port "
+                  + port
+                  + " but "
+                  + dir.resolve("postmaster.pid")
+                  + " names no running process");
         }
-        try {
-            postmaster.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("local-stack: PostgreSQL (pid " + postmaster.pid() + ") did not stop within 30 s; killing it");
-            postmaster.destroyForcibly();
-        }
+        server.createDatabases(databases);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return server;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof LocalStackException lse) {
+        throw lse;
+      }
+      throw ChildProcess.failure(
+          "PostgreSQL did not start on port " + port + ": " + e.getMessage(), log);
     }
+  }
 
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
+  private void createDatabases(List<String> names) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"))) {
+      for (String name : names) {
+        try (PreparedStatement q =
+            c.prepareStatement("select 1 from pg_database where datname = ?")) {
+          q.setString(1, name);
+          try (ResultSet rs = q.executeQuery()) {
+            if (rs.next()) {
+              continue;
+            }
+          }
         }
+        try (Statement s = c.createStatement()) {
+          s.execute("create database \"" + name + "\"");
+        }
+      }
+    } catch (SQLException e) {
+      throw new LocalStackException("cannot create databases " + names + ": " + e.getMessage(), e);
     }
+  }
 
-    /** A postmaster of an earlier run whose parent JVM was killed still holds the directory: stop it (SIGTERM). */
-    private static void endLeftoverPostmaster(Path dir) throws IOException {
-        Path pidFile = dir.resolve("postmaster.pid");
-        var pid = ChildProcess.readPid(pidFile);
-        if (pid.isEmpty()) {
-            return;
-        }
-        var handle = ProcessHandle.of(pid.get())
-                .filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().orElse(h.info().command().orElse("")).contains("postgres"));
-        if (handle.isEmpty()) {
-            // postgres treats a lock file naming a dead process as stale, but not one whose pid was reused
-            Files.deleteIfExists(pidFile);
-            return;
-        }
-        ProcessHandle h = handle.get();
-        System.err.println("local-stack: stopping PostgreSQL (pid " + h.pid() + ") left over from an earlier run on " + dir);
-        h.destroy();
-        try {
-            h.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            h.destroyForcibly();
-        }
+  /**
+   * {@code jdbc:postgresql://127.0.0.1:<port>/<db>?user=postgres} (trust authentication, loopback
+   * only).
+   */
+  String jdbcUrl(String database) {
+    return jdbcUrl(port, database);
+  }
+
+  static String jdbcUrl(int port, String database) {
+    return jdbcUrlNoUser(port, database) + "?user=" + USER;
+  }
+
+  /** The same URL without credentials, for {@code spring.datasource.url}. */
+  static String jdbcUrlNoUser(int port, String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  int port() {
+    return port;
+  }
+
+  @Override
+  public long pid() {
+    return postmaster.pid();
+  }
+
+  /**
+   * Polled every 250 ms: the JDK notices the end of a process that is not its child only after
+   * seconds. The exit code of such a process is not known.
+   */
+  @Override
+  public CompletableFuture<OptionalInt> exited() {
+    CompletableFuture<OptionalInt> exited = new CompletableFuture<>();
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (postmaster.isAlive()) {
+                  Thread.sleep(250);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exited.complete(OptionalInt.empty());
+            },
+            "watch-postgres-" + postmaster.pid());
+    watcher.setDaemon(true);
+    watcher.start();
+    return exited;
+  }
+
+  /**
+   * {@code pg_ctl stop -m fast}; after a crash it only releases zonky's lock on the data directory.
+   */
+  @Override
+  public void stop() {
+    close();
+  }
+
+  @Override
+  public void close() {
+    try {
+      pg.close(); // pg_ctl stop -m fast, waiting 5 s at most
+    } catch (IOException e) {
+      System.err.println("local-stack: stopping PostgreSQL: " + e.getMessage());
     }
+    if (postmaster == null) {
+      return;
+    }
+    try {
+      postmaster.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println(
+          "local-stack: PostgreSQL (pid "
+              + postmaster.pid()
+              + ") did not stop within 30 s; killing it");
+      postmaster.destroyForcibly();
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  /**
+   * A postmaster of an earlier run whose parent JVM was killed still holds the directory: stop it
+   * (SIGTERM).
+   */
+  private static void endLeftoverPostmaster(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    var pid = ChildProcess.readPid(pidFile);
+    if (pid.isEmpty()) {
+      return;
+    }
+    var handle =
+        ProcessHandle.of(pid.get())
+            .filter(ProcessHandle::isAlive)
+            .filter(
+                h ->
+                    h.info()
+                        .commandLine()
+                        .orElse(h.info().command().orElse(""))
+                        .contains("postgres"));
+    if (handle.isEmpty()) {
+      // postgres treats a lock file naming a dead process as stale, but not one whose pid was
+      // reused
+      Files.deleteIfExists(pidFile);
+      return;
+    }
+    ProcessHandle h = handle.get();
+    System.err.println(
+        "local-stack: stopping PostgreSQL (pid "
+            + h.pid()
+            + ") left over from an earlier run on "
+            + dir);
+    h.destroy();
+    try {
+      h.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      h.destroyForcibly();
+    }
+  }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private final JavaClasses classes =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.zepusers.query");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.zepusers.query");
 
   @Test
   void querySideDoesNotReachIntoTheCommandSide() {

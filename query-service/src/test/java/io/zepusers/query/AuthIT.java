@@ -41,8 +41,13 @@ class AuthIT {
 
   @BeforeAll
   static void topic() throws Exception {
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 1, (short) 1))).all().get();
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+      admin
+          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 1, (short) 1)))
+          .all()
+          .get();
     }
   }
 
@@ -64,13 +69,30 @@ class AuthIT {
     HttpResponse<String> none = get("/api/v1/user", null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.body()).isEqualTo("unauthorized\n");
-    assertThat(get("/api/v1/user", "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}")).statusCode()).isEqualTo(200);
-    assertThat(get("/api/v1/user", "bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}")).statusCode()).isEqualTo(200);
-    assertThat(get("/api/v1/admin/rebuild", "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}")).statusCode()).isEqualTo(403);
-    assertThat(get("/api/v1/admin/rebuild", "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"root\",\"admin\":true}")).statusCode()).isEqualTo(200);
+    assertThat(
+            get("/api/v1/user", "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            get("/api/v1/user", "bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            get("/api/v1/admin/rebuild", "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"reader\"}"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            get(
+                    "/api/v1/admin/rebuild",
+                    "Bearer " + ApiKeys.sign(SECRET, "{\"sub\":\"root\",\"admin\":true}"))
+                .statusCode())
+        .isEqualTo(200);
   }
 
-  /** Issue 8: the backend checked the raw URI while routing matched the decoded, matrix-stripped path. */
+  /**
+   * Issue 8: the backend checked the raw URI while routing matched the decoded, matrix-stripped
+   * path.
+   */
   @Test
   void anEncodedPathDoesNotGetPastAuthentication() throws Exception {
     assertThat(get("/%61pi/v1/user", null).statusCode()).isEqualTo(401);
@@ -83,24 +105,36 @@ class AuthIT {
   }
 
   /**
-   * Every mapped route (controllers, the error page, actuator), spelled every way, with every kind of key: without
-   * a valid key nothing but health is answered or reached, without the admin claim no admin route is.
+   * Every mapped route (controllers, the error page, actuator), spelled every way, with every kind
+   * of key: without a valid key nothing but health is answered or reached, without the admin claim
+   * no admin route is.
    */
   @Test
   void everyRouteEveryEncodingEveryKey() throws Exception {
     var routes = RouteProbe.routes(context);
-    assertThat(routes).extracting(r -> r.method() + " " + r.pattern())
-        .contains("GET /api/v1/user", "GET /api/v1/user/{userId}/events", "POST /api/v1/admin/rebuild", "GET /actuator/health",
+    assertThat(routes)
+        .extracting(r -> r.method() + " " + r.pattern())
+        .contains(
+            "GET /api/v1/user",
+            "GET /api/v1/user/{userId}/events",
+            "POST /api/v1/admin/rebuild",
+            "GET /actuator/health",
             "GET /actuator/metrics");
-    assertThat(new RouteProbe("http://127.0.0.1:" + port, routes, RouteProbe.keys(SECRET), recorder).run()).isEmpty();
+    assertThat(
+            new RouteProbe("http://127.0.0.1:" + port, routes, RouteProbe.keys(SECRET), recorder)
+                .run())
+        .isEmpty();
   }
 
   private HttpResponse<String> get(String path, String authorization) throws Exception {
     return send("GET", path, authorization);
   }
 
-  private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).method(method, HttpRequest.BodyPublishers.noBody());
+  private HttpResponse<String> send(String method, String path, String authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

@@ -26,11 +26,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays command-service's part in a rebuild, for tests that run query-service alone and publish onto the topic
- * themselves: its generation calls, over HTTP, against the real broker. A new generation is a copy of the current
- * one's records (end markers left out), followed until the takeover, which ends each partition of the old one with a
- * marker. command-service's own builder, which writes from the event store, is tested in its GenerationsIT and end to
- * end in LocalStackIT.
+ * Plays command-service's part in a rebuild, for tests that run query-service alone and publish
+ * onto the topic themselves: its generation calls, over HTTP, against the real broker. A new
+ * generation is a copy of the current one's records (end markers left out), followed until the
+ * takeover, which ends each partition of the old one with a marker. command-service's own builder,
+ * which writes from the event store, is tested in its GenerationsIT and end to end in LocalStackIT.
  */
 final class GenerationStandIn implements AutoCloseable {
 
@@ -65,10 +65,12 @@ final class GenerationStandIn implements AutoCloseable {
   }
 
   /**
-   * Publishes as command-service does: to the current generation, never while a takeover is under way (command-service
-   * holds writes back for that moment; here the two take turns on this object's lock).
+   * Publishes as command-service does: to the current generation, never while a takeover is under
+   * way (command-service holds writes back for that moment; here the two take turns on this
+   * object's lock).
    */
-  synchronized org.apache.kafka.clients.producer.RecordMetadata publish(KafkaProducer<String, byte[]> producer, io.zepusers.events.PublishedEvent event)
+  synchronized org.apache.kafka.clients.producer.RecordMetadata publish(
+      KafkaProducer<String, byte[]> producer, io.zepusers.events.PublishedEvent event)
       throws Exception {
     return producer.send(io.zepusers.events.CloudEventsKafka.toRecord(currentTopic(), event)).get();
   }
@@ -89,8 +91,16 @@ final class GenerationStandIn implements AutoCloseable {
       if (method.equals("POST") && path.equals("/api/v1/admin/generations")) {
         int next = current + 1;
         String topic = TopicGenerations.topic(base, next);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-          int partitions = admin.describeTopics(List.of(currentTopic())).allTopicNames().get().get(currentTopic()).partitions().size();
+        try (Admin admin =
+            Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+          int partitions =
+              admin
+                  .describeTopics(List.of(currentTopic()))
+                  .allTopicNames()
+                  .get()
+                  .get(currentTopic())
+                  .partitions()
+                  .size();
           admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
         copy = new Copy(next, currentTopic(), topic);
@@ -99,15 +109,36 @@ final class GenerationStandIn implements AutoCloseable {
       } else if (method.equals("GET") && path.equals("/api/v1/admin/generations")) {
         Copy c = copy;
         String building =
-            c == null ? "" : ",{\"generation\":" + c.generation + ",\"topic\":\"" + c.to + "\",\"state\":\"building\",\"position\":" + c.copied.get()
-                + ",\"store_position\":" + c.sourceEnd() + ",\"events_written\":" + c.copied.get() + ",\"error\":null}";
-        answer(exchange, 200, "[{\"generation\":" + current + ",\"state\":\"current\",\"position\":null,\"store_position\":0,\"events_written\":0,\"error\":null}" + building + "]");
+            c == null
+                ? ""
+                : ",{\"generation\":"
+                    + c.generation
+                    + ",\"topic\":\""
+                    + c.to
+                    + "\",\"state\":\"building\",\"position\":"
+                    + c.copied.get()
+                    + ",\"store_position\":"
+                    + c.sourceEnd()
+                    + ",\"events_written\":"
+                    + c.copied.get()
+                    + ",\"error\":null}";
+        answer(
+            exchange,
+            200,
+            "[{\"generation\":"
+                + current
+                + ",\"state\":\"current\",\"position\":null,\"store_position\":0,\"events_written\":0,\"error\":null}"
+                + building
+                + "]");
       } else if (method.equals("POST") && path.endsWith("/takeover")) {
         Copy c = copy;
         c.drainAndStop();
         try (KafkaProducer<String, byte[]> producer = producer()) {
           for (var partition : producer.partitionsFor(c.from)) {
-            producer.send(TopicGenerations.endedRecord(c.from, partition.partition(), c.generation, c.to)).get();
+            producer
+                .send(
+                    TopicGenerations.endedRecord(c.from, partition.partition(), c.generation, c.to))
+                .get();
           }
         }
         current = c.generation;
@@ -139,7 +170,11 @@ final class GenerationStandIn implements AutoCloseable {
 
   private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            TestInfra.kafkaBootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
         new StringSerializer(),
         new ByteArraySerializer());
   }
@@ -179,9 +214,15 @@ final class GenerationStandIn implements AutoCloseable {
     private void run() {
       try (KafkaConsumer<String, byte[]> consumer =
               new KafkaConsumer<>(
-                  Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer());
+                  Map.of(
+                      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()),
+                  new StringDeserializer(),
+                  new ByteArrayDeserializer());
           KafkaProducer<String, byte[]> producer = producer()) {
-        List<TopicPartition> partitions = consumer.partitionsFor(from).stream().map(p -> new TopicPartition(from, p.partition())).toList();
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(from).stream()
+                .map(p -> new TopicPartition(from, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         while (!stopped) {
@@ -193,7 +234,11 @@ final class GenerationStandIn implements AutoCloseable {
           }
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
             if (!TopicGenerations.isEnded(r)) {
-              producer.send(new ProducerRecord<>(to, r.partition(), r.timestamp(), r.key(), r.value(), r.headers())).get();
+              producer
+                  .send(
+                      new ProducerRecord<>(
+                          to, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()))
+                  .get();
             }
             copied.incrementAndGet();
           }

@@ -50,8 +50,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * The projection against what goes wrong in production: its database going away for a while (through a proxy the
- * test cuts), records that can never apply, and forged records. Runs query-service itself, so that it can restart it.
+ * The projection against what goes wrong in production: its database going away for a while
+ * (through a proxy the test cuts), records that can never apply, and forged records. Runs
+ * query-service itself, so that it can restart it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProjectionFailuresIT {
@@ -70,12 +71,20 @@ class ProjectionFailuresIT {
 
   @BeforeAll
   static void start() throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(DLT, 1, (short) 1))).all().get();
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(DLT, 1, (short) 1)))
+          .all()
+          .get();
     }
     producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfra.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
             new StringSerializer(),
             new ByteArraySerializer());
     postgres = TcpProxy.to("127.0.0.1", TestInfra.postgres().getPort());
@@ -95,11 +104,14 @@ class ProjectionFailuresIT {
 
   @Test
   @Order(1)
-  void eventsPublishedWhileThePostgresOfTheReadModelIsDownAreAllAppliedAfterItNoneDeadLettered() throws Exception {
+  void eventsPublishedWhileThePostgresOfTheReadModelIsDownAreAllAppliedAfterItNoneDeadLettered()
+      throws Exception {
     String before = "before-outage-" + UUID.randomUUID();
     publish(before, 0, userCreated(before));
     // the consumer may still be joining its group
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/user/" + before).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/api/v1/user/" + before).statusCode() == 200);
     long lettersBefore = deadLetters().size();
 
     List<String> users = new ArrayList<>();
@@ -111,17 +123,30 @@ class ProjectionFailuresIT {
         users.add(userId);
         publish(userId, 0, userCreated(userId));
       }
-      publish(sessionId, 0, new SessionCreated(sessionId, UUID.randomUUID(), pagingIds.incrementAndGet(), users.get(0), Map.of(), Instant.now()));
-      // the outage lasts 10 s, several times what the consumer's quick retries take; nothing may be given up on
+      publish(
+          sessionId,
+          0,
+          new SessionCreated(
+              sessionId,
+              UUID.randomUUID(),
+              pagingIds.incrementAndGet(),
+              users.get(0),
+              Map.of(),
+              Instant.now()));
+      // the outage lasts 10 s, several times what the consumer's quick retries take; nothing may be
+      // given up on
       await("nothing dead-lettered while PostgreSQL is down")
-          .during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20))
+          .during(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(20))
           .until(() -> deadLetters().size() == lettersBefore);
     } finally {
       postgres.restore();
     }
 
     for (String userId : users) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/user/" + userId).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.get("/api/v1/user/" + userId).statusCode() == 200);
     }
     assertThat(app.get("/api/v1/sessions/" + sessionId).statusCode()).isEqualTo(200);
     assertThat(app.get("/api/v1/user/" + users.get(0) + "/sessions").body()).contains(sessionId);
@@ -132,19 +157,26 @@ class ProjectionFailuresIT {
   @Test
   @Order(2)
   void readinessIsDownWhileTheDatabaseIsAndUpAgainAfterwardsWithoutARestart() throws Exception {
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
     postgres.cut();
     try {
       String during = "readiness-" + UUID.randomUUID();
       publish(during, 0, userCreated(during));
-      await().atMost(Duration.ofSeconds(10)).until(() -> app.get("/actuator/health/readiness").statusCode() == 503);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> app.get("/actuator/health/readiness").statusCode() == 503);
       await("readiness stays down while PostgreSQL is")
-          .during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15))
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(15))
           .until(() -> app.get("/actuator/health/readiness").statusCode() == 503);
     } finally {
       postgres.restore();
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
     assertThat(app.get("/actuator/health").statusCode()).isEqualTo(200);
     String after = "after-readiness-" + UUID.randomUUID();
     publish(after, 0, userCreated(after));
@@ -155,27 +187,44 @@ class ProjectionFailuresIT {
     consumer.stop();
     assertThat(app.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
     consumer.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
   }
 
   @Test
   @Order(3)
-  void recordsThatCanNeverApplyAreDeadLetteredOnceAndTheRestIsAppliedAlsoAcrossARestart() throws Exception {
+  void recordsThatCanNeverApplyAreDeadLetteredOnceAndTheRestIsAppliedAlsoAcrossARestart()
+      throws Exception {
     // stopped, so that all of them arrive in one poll when it starts
     app.close();
     String prefix = "batch-" + UUID.randomUUID();
     publishOnPartition0(record(prefix + "-1", 0, userCreated(prefix + "-1")));
     long undecodable = publishOnPartition0(garbage(prefix + "-garbage"));
     publishOnPartition0(record(prefix + "-2", 0, userCreated(prefix + "-2")));
-    // valid JSON, decodes, but PostgreSQL refuses a NUL character in jsonb: it fails alone, every time
+    // valid JSON, decodes, but PostgreSQL refuses a NUL character in jsonb: it fails alone, every
+    // time
     long unapplicable =
         publishOnPartition0(
-            record(prefix + "-nul", 0, new UserCreated(prefix + "-nul", UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, Map.of("k", "a\u0000b"), Instant.now())));
+            record(
+                prefix + "-nul",
+                0,
+                new UserCreated(
+                    prefix + "-nul",
+                    UUID.randomUUID(),
+                    pagingIds.incrementAndGet(),
+                    null,
+                    null,
+                    null,
+                    Map.of("k", "a\u0000b"),
+                    Instant.now())));
     publishOnPartition0(record(prefix + "-3", 0, userCreated(prefix + "-3")));
     long lastUndecodable = publishOnPartition0(garbage(prefix + "-last-garbage"));
     app = QueryService.start();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/user/" + prefix + "-3").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/api/v1/user/" + prefix + "-3").statusCode() == 200);
     assertThat(app.get("/api/v1/user/" + prefix + "-1").statusCode()).isEqualTo(200);
     assertThat(app.get("/api/v1/user/" + prefix + "-2").statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(30)).until(() -> lettersFor(lastUndecodable).size() >= 1);
@@ -185,71 +234,149 @@ class ProjectionFailuresIT {
     app = QueryService.start();
     String after = prefix + "-after-restart";
     publishOnPartition0(record(after, 0, userCreated(after)));
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/user/" + after).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.get("/api/v1/user/" + after).statusCode() == 200);
 
-    assertThat(lettersFor(undecodable)).singleElement().satisfies(l -> assertThat(reason(l)).startsWith("cannot decode: "));
-    assertThat(lettersFor(unapplicable)).singleElement().satisfies(l -> assertThat(reason(l)).startsWith("cannot apply: "));
-    assertThat(lettersFor(lastUndecodable)).singleElement().satisfies(l -> assertThat(reason(l)).startsWith("cannot decode: "));
+    assertThat(lettersFor(undecodable))
+        .singleElement()
+        .satisfies(l -> assertThat(reason(l)).startsWith("cannot decode: "));
+    assertThat(lettersFor(unapplicable))
+        .singleElement()
+        .satisfies(l -> assertThat(reason(l)).startsWith("cannot apply: "));
+    assertThat(lettersFor(lastUndecodable))
+        .singleElement()
+        .satisfies(l -> assertThat(reason(l)).startsWith("cannot decode: "));
     assertThat(app.counter("projection.dead.letters")).isZero();
     assertThat(app.get("/api/v1/user/" + prefix + "-nul").statusCode()).isEqualTo(404);
   }
 
   @Test
   @Order(4)
-  void aRecordClaimingAnAppliedSequenceWithOtherContentIsAConflictAndAnIdenticalRedeliveryIsSkipped() throws Exception {
+  void
+      aRecordClaimingAnAppliedSequenceWithOtherContentIsAConflictAndAnIdenticalRedeliveryIsSkipped()
+          throws Exception {
     String userId = "forged-" + UUID.randomUUID();
     UUID uuid = UUID.randomUUID();
     Instant t0 = Instant.parse("2024-06-01T00:00:00Z");
-    PublishedEvent created = new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 0, new UserCreated(userId, uuid, pagingIds.incrementAndGet(), "real@x.io", null, null, null, t0));
+    PublishedEvent created =
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            0,
+            new UserCreated(
+                userId, uuid, pagingIds.incrementAndGet(), "real@x.io", null, null, null, t0));
     send(created);
     send(created); // at-least-once publishing: the same event again
-    send(new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 1, new UserUpdated(userId, uuid, "real@x.io", "Marker", null, null, t0.plusSeconds(1))));
-    await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/api/v1/user/" + userId).body().contains("Marker"));
+    send(
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            1,
+            new UserUpdated(userId, uuid, "real@x.io", "Marker", null, null, t0.plusSeconds(1))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> app.get("/api/v1/user/" + userId).body().contains("Marker"));
     assertThat(lettersWithKey(userId)).isEmpty();
     double conflictsBefore = app.counter("projection.conflicts");
 
     // someone else writes to the topic: sequence 1 again, other content
-    send(new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 1, new UserUpdated(userId, uuid, "evil@x.io", "Marker", null, null, t0.plusSeconds(1))));
+    send(
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            1,
+            new UserUpdated(userId, uuid, "evil@x.io", "Marker", null, null, t0.plusSeconds(1))));
     // and a forged sequence 2 before the real one: the real one is then the conflict
-    send(new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 2, new UserUpdated(userId, uuid, "ahead@x.io", "Marker", null, null, t0.plusSeconds(2))));
-    send(new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 2, new UserUpdated(userId, uuid, "real2@x.io", "Marker", null, null, t0.plusSeconds(2))));
-    send(new PublishedEvent(UUID.randomUUID().toString(), t0, userId, 3, new UserUpdated(userId, uuid, "real3@x.io", "After", null, null, t0.plusSeconds(3))));
+    send(
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            2,
+            new UserUpdated(userId, uuid, "ahead@x.io", "Marker", null, null, t0.plusSeconds(2))));
+    send(
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            2,
+            new UserUpdated(userId, uuid, "real2@x.io", "Marker", null, null, t0.plusSeconds(2))));
+    send(
+        new PublishedEvent(
+            UUID.randomUUID().toString(),
+            t0,
+            userId,
+            3,
+            new UserUpdated(userId, uuid, "real3@x.io", "After", null, null, t0.plusSeconds(3))));
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/api/v1/user/" + userId).body().contains("After"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> app.get("/api/v1/user/" + userId).body().contains("After"));
     await().atMost(Duration.ofSeconds(20)).until(() -> lettersWithKey(userId).size() >= 2);
     List<ConsumerRecord<String, byte[]>> letters = lettersWithKey(userId);
     assertThat(letters).hasSize(2).allSatisfy(l -> assertThat(reason(l)).startsWith("conflict: "));
-    assertThat(letters).extracting(l -> new String(l.value(), StandardCharsets.UTF_8)).anyMatch(v -> v.contains("evil@x.io")).anyMatch(v -> v.contains("real2@x.io"));
+    assertThat(letters)
+        .extracting(l -> new String(l.value(), StandardCharsets.UTF_8))
+        .anyMatch(v -> v.contains("evil@x.io"))
+        .anyMatch(v -> v.contains("real2@x.io"));
     assertThat(app.counter("projection.conflicts") - conflictsBefore).isEqualTo(2);
     assertThat(app.get("/api/v1/user/" + userId).body()).contains("real3@x.io");
   }
 
   @Test
   @Order(5)
-  void aRebuildPassesOverWhatTheLiveProjectionDeadLetteredAndGivesTheSameAnswers() throws Exception {
+  void aRebuildPassesOverWhatTheLiveProjectionDeadLetteredAndGivesTheSameAnswers()
+      throws Exception {
     String before = app.get("/api/v1/user").body() + "\n" + app.get("/api/v1/sessions").body();
     assertThat(before).contains("real3@x.io");
     HttpResponse<String> started =
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.port() + "/api/v1/admin/rebuild"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(started.statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(60)).until(() -> !app.get("/api/v1/admin/rebuild").body().matches(".*\"state\":\"(preparing|building|switching)\".*"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !app.get("/api/v1/admin/rebuild")
+                    .body()
+                    .matches(".*\"state\":\"(preparing|building|switching)\".*"));
     assertThat(app.get("/api/v1/admin/rebuild").body()).contains("\"state\":\"done\"");
-    assertThat(app.get("/api/v1/user").body() + "\n" + app.get("/api/v1/sessions").body()).isEqualTo(before);
+    assertThat(app.get("/api/v1/user").body() + "\n" + app.get("/api/v1/sessions").body())
+        .isEqualTo(before);
   }
 
   // --- helpers
 
   private static UserCreated userCreated(String userId) {
-    return new UserCreated(userId, UUID.randomUUID(), pagingIds.incrementAndGet(), null, null, null, null, Instant.now());
+    return new UserCreated(
+        userId,
+        UUID.randomUUID(),
+        pagingIds.incrementAndGet(),
+        null,
+        null,
+        null,
+        null,
+        Instant.now());
   }
 
   private static ProducerRecord<String, byte[]> record(String key, long sequence, ZepEvent event) {
-    return CloudEventsKafka.toRecord(generations.currentTopic(), new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event));
+    return CloudEventsKafka.toRecord(
+        generations.currentTopic(),
+        new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), key, sequence, event));
   }
 
   private static ProducerRecord<String, byte[]> garbage(String key) {
-    ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(generations.currentTopic(), key, "{not an event".getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> garbage =
+        new ProducerRecord<>(
+            generations.currentTopic(), key, "{not an event".getBytes(StandardCharsets.UTF_8));
     garbage.headers().add("ce_type", "user.created".getBytes(StandardCharsets.UTF_8));
     return garbage;
   }
@@ -262,9 +389,14 @@ class ProjectionFailuresIT {
     producer.send(CloudEventsKafka.toRecord(generations.currentTopic(), event)).get();
   }
 
-  /** @return the offset it landed at */
+  /**
+   * @return the offset it landed at
+   */
   private static long publishOnPartition0(ProducerRecord<String, byte[]> r) throws Exception {
-    return producer.send(new ProducerRecord<>(r.topic(), 0, r.timestamp(), r.key(), r.value(), r.headers())).get().offset();
+    return producer
+        .send(new ProducerRecord<>(r.topic(), 0, r.timestamp(), r.key(), r.value(), r.headers()))
+        .get()
+        .offset();
   }
 
   private static String reason(ConsumerRecord<String, byte[]> letter) {
@@ -278,7 +410,10 @@ class ProjectionFailuresIT {
 
   private static List<ConsumerRecord<String, byte[]>> lettersFor(long partition0Offset) {
     return deadLetters().stream()
-        .filter(l -> "0".equals(header(l, "dlt_original_partition")) && Long.toString(partition0Offset).equals(header(l, "dlt_original_offset")))
+        .filter(
+            l ->
+                "0".equals(header(l, "dlt_original_partition"))
+                    && Long.toString(partition0Offset).equals(header(l, "dlt_original_offset")))
         .toList();
   }
 
@@ -290,7 +425,11 @@ class ProjectionFailuresIT {
   private static List<ConsumerRecord<String, byte[]>> deadLetters() {
     try (KafkaConsumer<String, byte[]> dlt =
         new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfra.kafkaBootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(DLT, 0);
@@ -305,7 +444,10 @@ class ProjectionFailuresIT {
     }
   }
 
-  /** query-service as its own application, so that a test can stop and start it on the same database and group. */
+  /**
+   * query-service as its own application, so that a test can stop and start it on the same database
+   * and group.
+   */
   record QueryService(ConfigurableApplicationContext context, int port) implements AutoCloseable {
 
     static QueryService start() {
@@ -325,12 +467,15 @@ class ProjectionFailuresIT {
                   "--zep.projection.retry-initial-interval=100ms",
                   "--zep.projection.retry-max-interval=1s",
                   "--zep.projection.unready-after=1s");
-      return new QueryService(context, Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+      return new QueryService(
+          context, Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
     }
 
     HttpResponse<String> get(String path) {
       try {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

@@ -31,9 +31,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Two query-service instances share the read models and the consumer group. A rebuild on one of them, while both
- * serve reads and writes go on, loses nothing: afterwards both answer exactly as a third instance that built
- * everything from scratch.
+ * Two query-service instances share the read models and the consumer group. A rebuild on one of
+ * them, while both serve reads and writes go on, loses nothing: afterwards both answer exactly as a
+ * third instance that built everything from scratch.
  */
 class TwoInstancesRebuildIT {
 
@@ -42,7 +42,8 @@ class TwoInstancesRebuildIT {
 
   @Test
   void aRebuildWhileTwoInstancesServeAndWritesGoOnLosesNothing() throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
     }
     String shared = TestInfra.newDatabase("queries_two");
@@ -52,7 +53,11 @@ class TwoInstancesRebuildIT {
     try (GenerationStandIn generations = new GenerationStandIn(TOPIC);
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TestInfra.kafkaBootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all"),
                 new StringSerializer(),
                 new ByteArraySerializer());
         App a = App.start(shared, group, generations);
@@ -64,33 +69,43 @@ class TwoInstancesRebuildIT {
       AtomicBoolean going = new AtomicBoolean(true);
       List<String> failures = new ArrayList<>();
       AtomicLong reads = new AtomicLong();
-      Thread writer = new Thread(() -> {
-        int n = 0;
-        while (going.get()) {
-          try {
-            write(generations, producer, "w" + (n++ % 150), lastName, ids);
-          } catch (Exception e) {
-            failures.add(e.toString());
-          }
-        }
-      });
-      Thread reader = new Thread(() -> {
-        int n = 0;
-        while (going.get()) {
-          App app = n % 2 == 0 ? a : b;
-          HttpResponse<String> r = app.get("/api/v1/user/u" + (n++ % 300));
-          reads.incrementAndGet();
-          if (r.statusCode() != 200) {
-            failures.add(app.port + ": " + r.statusCode() + " " + r.body());
-          }
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                int n = 0;
+                while (going.get()) {
+                  try {
+                    write(generations, producer, "w" + (n++ % 150), lastName, ids);
+                  } catch (Exception e) {
+                    failures.add(e.toString());
+                  }
+                }
+              });
+      Thread reader =
+          new Thread(
+              () -> {
+                int n = 0;
+                while (going.get()) {
+                  App app = n % 2 == 0 ? a : b;
+                  HttpResponse<String> r = app.get("/api/v1/user/u" + (n++ % 300));
+                  reads.incrementAndGet();
+                  if (r.statusCode() != 200) {
+                    failures.add(app.port + ": " + r.statusCode() + " " + r.body());
+                  }
+                }
+              });
       writer.start();
       reader.start();
 
       HttpResponse<String> started = a.post("/api/v1/admin/rebuild");
       assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-      await().atMost(Duration.ofSeconds(90)).until(() -> !a.get("/api/v1/admin/rebuild").body().matches(".*\"state\":\"(preparing|building|switching)\".*"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  !a.get("/api/v1/admin/rebuild")
+                      .body()
+                      .matches(".*\"state\":\"(preparing|building|switching)\".*"));
       assertThat(a.get("/api/v1/admin/rebuild").body()).contains("\"state\":\"done\"");
       // writes and reads go on after the switch, on both
       long readsAtSwitch = reads.get();
@@ -105,34 +120,69 @@ class TwoInstancesRebuildIT {
       String dumpA = dump(a);
       String dumpB = dump(b);
       assertThat(dumpB).isEqualTo(dumpA);
-      lastName.forEach((user, last) -> assertThat(a.get("/api/v1/user/" + user).body()).contains("\"last_name\":\"" + last + "\""));
+      lastName.forEach(
+          (user, last) ->
+              assertThat(a.get("/api/v1/user/" + user).body())
+                  .contains("\"last_name\":\"" + last + "\""));
 
       // and both answer as an instance that built everything from scratch, from the new generation
-      try (App fresh = App.start(TestInfra.newDatabase("queries_fresh"), TestInfra.uniqueName("fresh"), generations)) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> fresh.get("/api/v1/user/" + lastName.keySet().iterator().next()).statusCode() == 200);
+      try (App fresh =
+          App.start(
+              TestInfra.newDatabase("queries_fresh"), TestInfra.uniqueName("fresh"), generations)) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    fresh.get("/api/v1/user/" + lastName.keySet().iterator().next()).statusCode()
+                        == 200);
         assertThat(dump(fresh)).isEqualTo(dumpA);
       }
     }
   }
 
-  private static void write(GenerationStandIn generations, KafkaProducer<String, byte[]> producer, String user, Map<String, String> lastName, AtomicLong ids)
+  private static void write(
+      GenerationStandIn generations,
+      KafkaProducer<String, byte[]> producer,
+      String user,
+      Map<String, String> lastName,
+      AtomicLong ids)
       throws Exception {
     Instant now = Instant.now();
     String last = "L" + UUID.randomUUID();
     if (!lastName.containsKey(user)) {
-      generations.publish(producer, event(user, 0, new UserCreated(user, UUID.nameUUIDFromBytes(user.getBytes()), ids.incrementAndGet(), null, null, last, null, now)));
+      generations.publish(
+          producer,
+          event(
+              user,
+              0,
+              new UserCreated(
+                  user,
+                  UUID.nameUUIDFromBytes(user.getBytes()),
+                  ids.incrementAndGet(),
+                  null,
+                  null,
+                  last,
+                  null,
+                  now)));
       lastName.put(user, last);
       sequences.put(user, 0L);
       return;
     }
     long sequence = sequences.merge(user, 1L, Long::sum);
-    generations.publish(producer, event(user, sequence, new UserUpdated(user, UUID.nameUUIDFromBytes(user.getBytes()), null, null, last, null, now)));
+    generations.publish(
+        producer,
+        event(
+            user,
+            sequence,
+            new UserUpdated(
+                user, UUID.nameUUIDFromBytes(user.getBytes()), null, null, last, null, now)));
     lastName.put(user, last);
   }
 
   private static final Map<String, Long> sequences = new ConcurrentHashMap<>();
 
-  private static PublishedEvent event(String user, long sequence, io.zepusers.events.ZepEvent data) {
+  private static PublishedEvent event(
+      String user, long sequence, io.zepusers.events.ZepEvent data) {
     return new PublishedEvent(UUID.randomUUID().toString(), Instant.now(), user, sequence, data);
   }
 
@@ -158,15 +208,22 @@ class TwoInstancesRebuildIT {
                   "--zep.kafka.group-id=" + group,
                   "--zep.command-service.url=" + generations.url(),
                   "--zep.consistency.read-timeout=10s");
-      return new App(context, Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+      return new App(
+          context, Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
     }
 
     HttpResponse<String> get(String path) {
-      return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build());
+      return send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(30))
+              .build());
     }
 
     HttpResponse<String> post(String path) {
-      return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+      return send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

@@ -6,7 +6,10 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
-/** What Tomcat answers for requests it rejects before they reach the application (a malformed URL): one line of text. */
+/**
+ * What Tomcat answers for requests it rejects before they reach the application (a malformed URL):
+ * one line of text.
+ */
 public class PlainTextErrorReportValve extends ErrorReportValve {
 
   @Override
@@ -20,7 +23,10 @@ public class PlainTextErrorReportValve extends ErrorReportValve {
       response.setCharacterEncoding("utf-8");
       Writer writer = response.getReporter();
       if (writer != null) {
-        writer.write(status == 404 ? "not found\n" : status < 500 ? "bad request: malformed request\n" : "internal error\n");
+        writer.write(
+            status == 404
+                ? "not found\n"
+                : status < 500 ? "bad request: malformed request\n" : "internal error\n");
         response.finishResponse();
       }
     } catch (IOException | IllegalStateException e) {

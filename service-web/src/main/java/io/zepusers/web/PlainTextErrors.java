@@ -18,9 +18,10 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Errors as Zep clients expect them: one line of text/plain. 404 and 401 are mapped by status alone; anything else
- * is shown to the user as text, so it says what is wrong, naming the field. Each service's advice extends this with
- * its own exceptions (the closest match wins, so those come before the catch-all 500).
+ * Errors as Zep clients expect them: one line of text/plain. 404 and 401 are mapped by status
+ * alone; anything else is shown to the user as text, so it says what is wrong, naming the field.
+ * Each service's advice extends this with its own exceptions (the closest match wins, so those come
+ * before the catch-all 500).
  */
 public abstract class PlainTextErrors {
 
@@ -39,7 +40,9 @@ public abstract class PlainTextErrors {
   /** A Content-Type or Accept header that is not a media type at all. */
   @ExceptionHandler(InvalidMediaTypeException.class)
   ResponseEntity<String> invalidMediaType(InvalidMediaTypeException e) {
-    return text(HttpStatus.BAD_REQUEST, "bad request: invalid media type \"" + oneLine(e.getMediaType()) + "\"");
+    return text(
+        HttpStatus.BAD_REQUEST,
+        "bad request: invalid media type \"" + oneLine(e.getMediaType()) + "\"");
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -49,10 +52,15 @@ public abstract class PlainTextErrors {
 
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
   ResponseEntity<String> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-    return text(HttpStatus.NOT_ACCEPTABLE, "not acceptable: answers are application/json or text/plain");
+    return text(
+        HttpStatus.NOT_ACCEPTABLE, "not acceptable: answers are application/json or text/plain");
   }
 
-  @ExceptionHandler({MissingRequestValueException.class, MethodArgumentTypeMismatchException.class, HttpMessageNotReadableException.class})
+  @ExceptionHandler({
+    MissingRequestValueException.class,
+    MethodArgumentTypeMismatchException.class,
+    HttpMessageNotReadableException.class
+  })
   ResponseEntity<String> unreadable(Exception e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + oneLine(e.getMessage()));
   }
@@ -68,9 +76,10 @@ public abstract class PlainTextErrors {
   }
 
   /**
-   * A failure of ours. Once part of an answer is on its way (a streamed list), no status can say so any more, and
-   * appending an error text would turn the answer into something that looks whole: rethrowing leaves the response to
-   * the container, which then closes the connection without ending the body, so the client sees a broken transfer.
+   * A failure of ours. Once part of an answer is on its way (a streamed list), no status can say so
+   * any more, and appending an error text would turn the answer into something that looks whole:
+   * rethrowing leaves the response to the container, which then closes the connection without
+   * ending the body, so the client sees a broken transfer.
    */
   @ExceptionHandler(Exception.class)
   ResponseEntity<String> unexpected(Exception e, HttpServletResponse response) throws Exception {
@@ -84,7 +93,9 @@ public abstract class PlainTextErrors {
 
   /** One line of text/plain. */
   public static ResponseEntity<String> text(HttpStatus status, String message) {
-    return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(oneLine(message) + "\n");
+    return ResponseEntity.status(status)
+        .contentType(MediaType.TEXT_PLAIN)
+        .body(oneLine(message) + "\n");
   }
 
   private static String oneLine(String message) {

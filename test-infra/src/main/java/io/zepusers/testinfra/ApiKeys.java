@@ -1,6 +1,9 @@
 package io.zepusers.testinfra;
 
-/** API keys for tests: the real ones ({@link io.zepusers.api.ApiKeys}) and the forgeries a server must refuse. */
+/**
+ * API keys for tests: the real ones ({@link io.zepusers.api.ApiKeys}) and the forgeries a server
+ * must refuse.
+ */
 public final class ApiKeys {
 
   private ApiKeys() {}
@@ -16,6 +19,9 @@ public final class ApiKeys {
 
   /** A key that claims {@code "alg": "none"} and carries no signature. */
   public static String unsigned(String claimsJson) {
-    return io.zepusers.api.ApiKeys.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + io.zepusers.api.ApiKeys.encode(claimsJson) + ".";
+    return io.zepusers.api.ApiKeys.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}")
+        + "."
+        + io.zepusers.api.ApiKeys.encode(claimsJson)
+        + ".";
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * The Kafka contract as {@code docs/asyncapi.yaml} states it, applied to records: a record's headers and value must
- * match the schemas of the message its {@code ce_type} names, and carry no header or top-level field the document
- * does not declare (readers must tolerate new fields, but the document must not fall behind the producer).
+ * The Kafka contract as {@code docs/asyncapi.yaml} states it, applied to records: a record's
+ * headers and value must match the schemas of the message its {@code ce_type} names, and carry no
+ * header or top-level field the document does not declare (readers must tolerate new fields, but
+ * the document must not fall behind the producer).
  */
 public final class EventContract {
 
@@ -34,19 +34,34 @@ public final class EventContract {
   private final JsonNode document;
   private final Map<String, Message> messages = new LinkedHashMap<>();
 
-  private record Message(String key, JsonSchema headers, JsonNode headerSchema, JsonSchema payload, JsonNode payloadSchema) {}
+  private record Message(
+      String key,
+      JsonSchema headers,
+      JsonNode headerSchema,
+      JsonSchema payload,
+      JsonNode payloadSchema) {}
 
   private EventContract(JsonNode document) {
     this.document = document;
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    document.path("components").path("messages").fields().forEachRemaining(m -> {
-      JsonNode message = m.getValue();
-      String headersRef = message.path("headers").path("$ref").asText();
-      String payloadRef = message.path("payload").path("$ref").asText();
-      messages.put(
-          message.path("name").asText(),
-          new Message(m.getKey(), schema(factory, headersRef), resolve(headersRef), schema(factory, payloadRef), resolve(payloadRef)));
-    });
+    document
+        .path("components")
+        .path("messages")
+        .fields()
+        .forEachRemaining(
+            m -> {
+              JsonNode message = m.getValue();
+              String headersRef = message.path("headers").path("$ref").asText();
+              String payloadRef = message.path("payload").path("$ref").asText();
+              messages.put(
+                  message.path("name").asText(),
+                  new Message(
+                      m.getKey(),
+                      schema(factory, headersRef),
+                      resolve(headersRef),
+                      schema(factory, payloadRef),
+                      resolve(payloadRef)));
+            });
   }
 
   /** The document of this checkout, read once. */
@@ -80,7 +95,8 @@ public final class EventContract {
   public List<String> problems(ConsumerRecord<?, byte[]> record) {
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header h : record.headers()) {
-      headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+      headers.put(
+          h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
     }
     JsonNode value;
     try {
@@ -91,7 +107,10 @@ public final class EventContract {
     return problems(headers, value);
   }
 
-  /** What is wrong with a message of type {@code headers.ce_type}; empty when it follows the contract. */
+  /**
+   * What is wrong with a message of type {@code headers.ce_type}; empty when it follows the
+   * contract.
+   */
   public List<String> problems(Map<String, String> headers, JsonNode payload) {
     String type = headers.get("ce_type");
     Message message = messages.get(type);
@@ -101,10 +120,20 @@ public final class EventContract {
     List<String> problems = new ArrayList<>();
     ObjectNode headerNode = JSON.createObjectNode();
     headers.forEach(headerNode::put);
-    message.headers().validate(headerNode).forEach(m -> problems.add(type + " headers: " + m.getMessage()));
-    undeclared(headerNode, message.headerSchema()).forEach(h -> problems.add(type + " has header " + h + ", which the document does not declare"));
-    message.payload().validate(payload).forEach(m -> problems.add(type + " data: " + m.getMessage()));
-    undeclared(payload, message.payloadSchema()).forEach(f -> problems.add(type + " has field " + f + ", which the document does not declare"));
+    message
+        .headers()
+        .validate(headerNode)
+        .forEach(m -> problems.add(type + " headers: " + m.getMessage()));
+    undeclared(headerNode, message.headerSchema())
+        .forEach(
+            h -> problems.add(type + " has header " + h + ", which the document does not declare"));
+    message
+        .payload()
+        .validate(payload)
+        .forEach(m -> problems.add(type + " data: " + m.getMessage()));
+    undeclared(payload, message.payloadSchema())
+        .forEach(
+            f -> problems.add(type + " has field " + f + ", which the document does not declare"));
     return problems;
   }
 
@@ -112,12 +141,20 @@ public final class EventContract {
   public void check(ConsumerRecord<?, byte[]> record) {
     List<String> problems = problems(record);
     if (!problems.isEmpty()) {
-      throw new AssertionError(record.topic() + "-" + record.partition() + "@" + record.offset() + " breaks docs/asyncapi.yaml: " + problems);
+      throw new AssertionError(
+          record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset()
+              + " breaks docs/asyncapi.yaml: "
+              + problems);
     }
   }
 
   private JsonSchema schema(JsonSchemaFactory factory, String ref) {
-    // the schemas refer to each other inside the document, so each is checked as a reference into a copy of it
+    // the schemas refer to each other inside the document, so each is checked as a reference into a
+    // copy of it
     ObjectNode root = JSON.createObjectNode();
     root.put("$ref", ref);
     root.set("components", document.path("components"));
@@ -126,7 +163,8 @@ public final class EventContract {
 
   private JsonNode resolve(String ref) {
     if (!ref.startsWith("#/")) {
-      throw new IllegalStateException("only references inside docs/asyncapi.yaml are understood: " + ref);
+      throw new IllegalStateException(
+          "only references inside docs/asyncapi.yaml are understood: " + ref);
     }
     JsonNode node = document.at(ref.substring(1));
     if (node.isMissingNode()) {
@@ -154,6 +192,7 @@ public final class EventContract {
         return candidate;
       }
     }
-    throw new IllegalStateException("docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
   }
 }

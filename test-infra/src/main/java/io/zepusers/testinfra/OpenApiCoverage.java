@@ -14,8 +14,9 @@ public final class OpenApiCoverage {
   private OpenApiCoverage() {}
 
   /**
-   * Every route of the application's controllers ({@link RouteProbe#routes}, without actuator, the error page and
-   * the document itself) that {@code openApiJson} has no operation for, as {@code "METHOD /path"}.
+   * Every route of the application's controllers ({@link RouteProbe#routes}, without actuator, the
+   * error page and the document itself) that {@code openApiJson} has no operation for, as {@code
+   * "METHOD /path"}.
    */
   public static List<String> missing(ApplicationContext context, String openApiJson) {
     JsonNode paths;
@@ -25,7 +26,11 @@ public final class OpenApiCoverage {
       throw new UncheckedIOException("the document is not JSON", e);
     }
     return RouteProbe.routes(context).stream()
-        .filter(r -> !r.pattern().startsWith("/actuator") && !r.pattern().equals("/error") && !r.pattern().startsWith("/v3/api-docs"))
+        .filter(
+            r ->
+                !r.pattern().startsWith("/actuator")
+                    && !r.pattern().equals("/error")
+                    && !r.pattern().startsWith("/v3/api-docs"))
         .filter(r -> !paths.path(r.pattern()).has(r.method().toLowerCase(Locale.ROOT)))
         .map(r -> r.method() + " " + r.pattern())
         .toList();

@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder that a test can cut, to simulate an outage of what is behind it (PostgreSQL, say): while cut, it
- * resets every open connection and every new one, as a stopped server would; {@link #restore()} forwards again. It
- * listens on a random free port of 127.0.0.1.
+ * A TCP forwarder that a test can cut, to simulate an outage of what is behind it (PostgreSQL,
+ * say): while cut, it resets every open connection and every new one, as a stopped server would;
+ * {@link #restore()} forwards again. It listens on a random free port of 127.0.0.1.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -42,7 +42,10 @@ public final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** The same JDBC URL, through this proxy: {@code //host:port/} becomes {@code //127.0.0.1:<proxy port>/}. */
+  /**
+   * The same JDBC URL, through this proxy: {@code //host:port/} becomes {@code //127.0.0.1:<proxy
+   * port>/}.
+   */
   public String jdbcUrl(String url) {
     return url.replaceFirst("//[^/]+/", "//127.0.0.1:" + port() + "/");
   }
@@ -102,7 +105,8 @@ public final class TcpProxy implements AutoCloseable {
         new Thread(
             () -> {
               byte[] buffer = new byte[16 * 1024];
-              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                   out.write(buffer, 0, n);
                   out.flush();

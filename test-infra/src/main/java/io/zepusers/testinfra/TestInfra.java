@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Real PostgreSQL (zonky embedded binaries) and a real Kafka KRaft broker, each started once per test JVM
- * on random free ports and stopped when the JVM exits. Tests get a fresh database or topic name each, so
- * they never see each other's data.
+ * Real PostgreSQL (zonky embedded binaries) and a real Kafka KRaft broker, each started once per
+ * test JVM on random free ports and stopped when the JVM exits. Tests get a fresh database or topic
+ * name each, so they never see each other's data.
  */
 public final class TestInfra {
 
@@ -35,10 +35,15 @@ public final class TestInfra {
     return postgres;
   }
 
-  /** Creates a new, empty database and returns its JDBC URL (user {@code postgres}, no password). */
+  /**
+   * Creates a new, empty database and returns its JDBC URL (user {@code postgres}, no password).
+   */
   public static String newDatabase(String prefix) {
-    String name = (prefix + "_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet()).toLowerCase();
-    try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    String name =
+        (prefix + "_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet())
+            .toLowerCase();
+    try (Connection c = postgres().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create database " + name, e);

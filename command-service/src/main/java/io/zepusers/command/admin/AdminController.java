@@ -28,17 +28,24 @@ class AdminController {
     this.generations = generations;
   }
 
-  /** Every generation of the event topic, the current one, and a build's progress (see TopicGenerations). */
+  /**
+   * Every generation of the event topic, the current one, and a build's progress (see
+   * TopicGenerations).
+   */
   @GetMapping("/api/v1/admin/generations")
   List<Map<String, Object>> generations() {
     return generations.all();
   }
 
-  /** Starts writing the whole event store into the next generation of the topic; 202, or 409 while one is built. */
+  /**
+   * Starts writing the whole event store into the next generation of the topic; 202, or 409 while
+   * one is built.
+   */
   @PostMapping("/api/v1/admin/generations")
   ResponseEntity<Map<String, Object>> startGeneration() {
     Generations.Generation started = generations.start();
-    return ResponseEntity.accepted().body(Map.of("generation", started.number(), "topic", started.topic()));
+    return ResponseEntity.accepted()
+        .body(Map.of("generation", started.number(), "topic", started.topic()));
   }
 
   /** Makes a generation built here the current one: new events go there, the old one ends. */
@@ -56,24 +63,33 @@ class AdminController {
 
   @ExceptionHandler(GenerationConflict.class)
   ResponseEntity<String> conflict(GenerationConflict e) {
-    return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.TEXT_PLAIN).body(e.getMessage() + "\n");
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .contentType(MediaType.TEXT_PLAIN)
+        .body(e.getMessage() + "\n");
   }
 
   @ExceptionHandler(TakeoverUnavailable.class)
   ResponseEntity<String> unavailable(TakeoverUnavailable e) {
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.TEXT_PLAIN).body(e.getMessage() + "\n");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .contentType(MediaType.TEXT_PLAIN)
+        .body(e.getMessage() + "\n");
   }
 
   /** Re-sends every stored event to Kafka; 202 with the progress, 409 while one is running. */
   @PostMapping("/api/v1/admin/republish")
   ResponseEntity<?> republish() {
     if (!republisher.start()) {
-      return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.TEXT_PLAIN).body("a republish is already running\n");
+      return ResponseEntity.status(HttpStatus.CONFLICT)
+          .contentType(MediaType.TEXT_PLAIN)
+          .body("a republish is already running\n");
     }
     return ResponseEntity.accepted().body(republisher.status());
   }
 
-  /** Progress of the last republish (on command-service itself; the gateway sends GETs to query-service). */
+  /**
+   * Progress of the last republish (on command-service itself; the gateway sends GETs to
+   * query-service).
+   */
   @GetMapping("/admin/republish")
   Map<String, Object> status() {
     return republisher.status();

@@ -29,11 +29,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * The full history from the event store, for auditors and new subscribers: {@code GET /api/v1/admin/events} streams
- * every stored event (or, with {@code user_id}, those of one user and of its sessions) as JSON lines, one CloudEvent
- * in structured mode per line, in store order, up to the store's head when the call began. Each line carries the
- * event's store position ({@code position}); {@code Zep-Events-Total} says where the store's head was, so a caller
- * can show progress. Deleted users' personal data is shredded in the store, so it is not in the history either.
+ * The full history from the event store, for auditors and new subscribers: {@code GET
+ * /api/v1/admin/events} streams every stored event (or, with {@code user_id}, those of one user and
+ * of its sessions) as JSON lines, one CloudEvent in structured mode per line, in store order, up to
+ * the store's head when the call began. Each line carries the event's store position ({@code
+ * position}); {@code Zep-Events-Total} says where the store's head was, so a caller can show
+ * progress. Deleted users' personal data is shredded in the store, so it is not in the history
+ * either.
  */
 @RestController
 class EventHistory {
@@ -53,19 +55,26 @@ class EventHistory {
   }
 
   @GetMapping("/api/v1/admin/events")
-  ResponseEntity<StreamingResponseBody> history(@RequestParam(name = "user_id", required = false) String userId) {
+  ResponseEntity<StreamingResponseBody> history(
+      @RequestParam(name = "user_id", required = false) String userId) {
     if (userId != null && !InputLimits.isPossibleId(userId)) {
       throw new BadRequestException("user_id is not a possible user id");
     }
-    Long head = jdbc.queryForObject("SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
-    StreamingResponseBody body = userId == null ? out -> all(head, out) : out -> ofUser(userId, out);
-    return ResponseEntity.ok().contentType(JSON_LINES).header(TOTAL_HEADER, Long.toString(head)).body(body);
+    Long head =
+        jdbc.queryForObject(
+            "SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
+    StreamingResponseBody body =
+        userId == null ? out -> all(head, out) : out -> ofUser(userId, out);
+    return ResponseEntity.ok()
+        .contentType(JSON_LINES)
+        .header(TOTAL_HEADER, Long.toString(head))
+        .body(body);
   }
 
   /**
-   * Every stored event up to {@code head}, in store order. Read from the storage engine, not the event store: a slow
-   * client of the event store's stream becomes one of its tailing consumers and then holds every event the store's
-   * shared cache fetches after it (see GenerationBuilder).
+   * Every stored event up to {@code head}, in store order. Read from the storage engine, not the
+   * event store: a slow client of the event store's stream becomes one of its tailing consumers and
+   * then holds every event the store's shared cache fetches after it (see GenerationBuilder).
    */
   private void all(long head, OutputStream out) throws IOException {
     if (head == 0) {
@@ -91,7 +100,10 @@ class EventHistory {
   private void ofUser(String userId, OutputStream out) throws IOException {
     List<String> streams =
         jdbc.queryForList(
-            "SELECT ? UNION SELECT 'session:' || session_id FROM session_directory WHERE user_id = ?", String.class, userId, userId);
+            "SELECT ? UNION SELECT 'session:' || session_id FROM session_directory WHERE user_id = ?",
+            String.class,
+            userId,
+            userId);
     Map<String, Long> positions = new HashMap<>();
     jdbc.query(
         "SELECT aggregateidentifier, sequencenumber, globalindex FROM domainevententry WHERE aggregateidentifier = ANY(?)",
@@ -100,16 +112,26 @@ class EventHistory {
         },
         (Object) streams.toArray(new String[0]));
     List<DomainEventMessage<?>> events =
-        streams.stream().<DomainEventMessage<?>>flatMap(s -> eventStore.readEvents(s).asStream()).filter(m -> m.getPayload() instanceof ZepEvent e && userId.equals(e.subject()))
-            .sorted(java.util.Comparator.comparingLong(m -> positions.getOrDefault(m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L)))
+        streams.stream()
+            .<DomainEventMessage<?>>flatMap(s -> eventStore.readEvents(s).asStream())
+            .filter(m -> m.getPayload() instanceof ZepEvent e && userId.equals(e.subject()))
+            .sorted(
+                java.util.Comparator.comparingLong(
+                    m ->
+                        positions.getOrDefault(
+                            m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L)))
             .toList();
     for (DomainEventMessage<?> m : events) {
-      write(m, positions.getOrDefault(m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L), out);
+      write(
+          m,
+          positions.getOrDefault(m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L),
+          out);
     }
   }
 
   private void write(Object message, long position, OutputStream out) throws IOException {
-    if (!(message instanceof DomainEventMessage<?> domain) || !(domain.getPayload() instanceof ZepEvent event)) {
+    if (!(message instanceof DomainEventMessage<?> domain)
+        || !(domain.getPayload() instanceof ZepEvent event)) {
       return;
     }
     PublishedEvent published = KafkaEventPublisher.published(event, domain);

@@ -9,9 +9,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends the whole event store to Kafka again (for a lost or truncated topic) by moving the publisher back to the
- * start of the event store. Consumers see each event a second time with the same id and (aggregate, sequence), so
- * the projections, which apply each (aggregate, sequence) once, change nothing.
+ * Sends the whole event store to Kafka again (for a lost or truncated topic) by moving the
+ * publisher back to the start of the event store. Consumers see each event a second time with the
+ * same id and (aggregate, sequence), so the projections, which apply each (aggregate, sequence)
+ * once, change nothing.
  */
 @Component
 public class Republisher {
@@ -22,7 +23,10 @@ public class Republisher {
   private final JdbcTemplate jdbc;
   private final PublishedNotCommitted alreadyOnKafka;
 
-  Republisher(EventProcessingConfiguration processing, JdbcTemplate jdbc, PublishedNotCommitted alreadyOnKafka) {
+  Republisher(
+      EventProcessingConfiguration processing,
+      JdbcTemplate jdbc,
+      PublishedNotCommitted alreadyOnKafka) {
     this.processing = processing;
     this.jdbc = jdbc;
     this.alreadyOnKafka = alreadyOnKafka;
@@ -57,7 +61,9 @@ public class Republisher {
   }
 
   private long total() {
-    Long max = jdbc.queryForObject("SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
+    Long max =
+        jdbc.queryForObject(
+            "SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
     return max == null ? 0 : max;
   }
 

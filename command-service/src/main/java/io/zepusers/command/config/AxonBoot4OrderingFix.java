@@ -3,9 +3,10 @@ package io.zepusers.command.config;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 /**
- * Axon 4.13's JDBC and transaction auto-configurations order themselves after Boot 3 class names only. On Boot 4
- * they would run before the DataSource exists: no event store and, silently, no transactions. Sitting between the
- * two forces the right order (the sorter is transitive). See shared/reference/stack-spike.md, P1.
+ * Axon 4.13's JDBC and transaction auto-configurations order themselves after Boot 3 class names
+ * only. On Boot 4 they would run before the DataSource exists: no event store and, silently, no
+ * transactions. Sitting between the two forces the right order (the sorter is transitive). See
+ * shared/reference/stack-spike.md, P1.
  */
 @AutoConfiguration(
     afterName = {

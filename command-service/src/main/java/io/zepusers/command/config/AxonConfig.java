@@ -4,9 +4,6 @@ import io.zepusers.command.personaldata.PersonalDataKeys;
 import io.zepusers.command.personaldata.PersonalDataProtectingSerializer;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.EventJson;
-import org.axonframework.messaging.correlation.CorrelationDataProvider;
-import org.axonframework.messaging.correlation.MessageOriginProvider;
-import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.UUID;
@@ -14,9 +11,12 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
-import org.axonframework.springboot.TokenStoreProperties;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +24,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Events are stored in the contract's JSON form. Axon's default (XStream) cannot read Java records, and Boot 4's
- * own mapper is Jackson 3, which Axon 4's serializer does not use, so all three serializers are set here.
+ * Events are stored in the contract's JSON form. Axon's default (XStream) cannot read Java records,
+ * and Boot 4's own mapper is Jackson 3, which Axon 4's serializer does not use, so all three
+ * serializers are set here.
  */
 @Configuration(proxyBeanMethods = false)
 public class AxonConfig {
@@ -36,20 +37,24 @@ public class AxonConfig {
     return jackson();
   }
 
-  /** Events are stored with their personal data encrypted per user (see PersonalDataProtectingSerializer). */
+  /**
+   * Events are stored with their personal data encrypted per user (see
+   * PersonalDataProtectingSerializer).
+   */
   @Bean
-  @Qualifier("eventSerializer")
-  public Serializer eventSerializer(PersonalDataKeys keys) {
+  @Qualifier("eventSerializer") public Serializer eventSerializer(PersonalDataKeys keys) {
     return new PersonalDataProtectingSerializer(jackson(), keys);
   }
 
   @Bean
-  @Qualifier("messageSerializer")
-  public Serializer messageSerializer() {
+  @Qualifier("messageSerializer") public Serializer messageSerializer() {
     return jackson();
   }
 
-  /** Axon's own trace and correlation ids, plus who and which request caused a command, on every event it causes. */
+  /**
+   * Axon's own trace and correlation ids, plus who and which request caused a command, on every
+   * event it causes.
+   */
   @Bean
   public CorrelationDataProvider messageOrigin() {
     return new MessageOriginProvider();
@@ -61,13 +66,15 @@ public class AxonConfig {
   }
 
   /**
-   * Axon's JDBC token store, as its auto-configuration builds it, but with a node id unique per instance: the
-   * default ({@code pid@host}) is shared by two instances in one JVM, and both would then believe they own the
-   * publisher's segment and publish every event twice.
+   * Axon's JDBC token store, as its auto-configuration builds it, but with a node id unique per
+   * instance: the default ({@code pid@host}) is shared by two instances in one JVM, and both would
+   * then believe they own the publisher's segment and publish every event twice.
    */
   @Bean
   public TokenStore tokenStore(
-      ConnectionProvider connectionProvider, Serializer serializer, TokenStoreProperties properties) {
+      ConnectionProvider connectionProvider,
+      Serializer serializer,
+      TokenStoreProperties properties) {
     return JdbcTokenStore.builder()
         .connectionProvider(connectionProvider)
         .schema(TokenSchema.builder().build()) // the default names, as in V1__axon_event_store.sql

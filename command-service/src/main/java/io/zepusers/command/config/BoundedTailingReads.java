@@ -13,21 +13,24 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * The event storage engine, with each blocking read of the store ({@code readEvents(token, true)}) ending after
- * {@value #EVENTS_PER_READ} events.
+ * The event storage engine, with each blocking read of the store ({@code readEvents(token, true)})
+ * ending after {@value #EVENTS_PER_READ} events.
  *
- * <p>Only {@code EmbeddedEventStore}'s producer thread reads that way: it fills the store's shared cache for tailing
- * consumers (the publisher). In Axon 4.13 it reads to the head in one pass and, for that whole pass, keeps the node
- * it started from in a local variable ({@code EventProducer.fetchData}), so every event it fetched in the pass stays
- * reachable however the cache is trimmed (AxonFramework#2954). While events arrive faster than a fetch round trip
- * the pass never ends: `bench/rebuild 1000000`, which fills the store straight through SQL, took command-service
- * out of heap (a heap dump showed 739,101 cache nodes hanging from that local). Bounded, a pass ends and the producer
- * starts the next one at once from where it stopped, with the earlier nodes left to be collected. Every other read
- * passes through unchanged.
+ * <p>Only {@code EmbeddedEventStore}'s producer thread reads that way: it fills the store's shared
+ * cache for tailing consumers (the publisher). In Axon 4.13 it reads to the head in one pass and,
+ * for that whole pass, keeps the node it started from in a local variable ({@code
+ * EventProducer.fetchData}), so every event it fetched in the pass stays reachable however the
+ * cache is trimmed (AxonFramework#2954). While events arrive faster than a fetch round trip the
+ * pass never ends: `bench/rebuild 1000000`, which fills the store straight through SQL, took
+ * command-service out of heap (a heap dump showed 739,101 cache nodes hanging from that local).
+ * Bounded, a pass ends and the producer starts the next one at once from where it stopped, with the
+ * earlier nodes left to be collected. Every other read passes through unchanged.
  */
 public final class BoundedTailingReads implements EventStorageEngine {
 
-  /** As many as the event store's cache keeps (EmbeddedEventStore's default {@code cachedEvents}). */
+  /**
+   * As many as the event store's cache keeps (EmbeddedEventStore's default {@code cachedEvents}).
+   */
   static final int EVENTS_PER_READ = 10_000;
 
   private final EventStorageEngine engine;
@@ -38,7 +41,10 @@ public final class BoundedTailingReads implements EventStorageEngine {
     this.eventsPerRead = eventsPerRead;
   }
 
-  /** Wraps the application's storage engine wherever it comes from (Axon's JDBC auto-configuration here). */
+  /**
+   * Wraps the application's storage engine wherever it comes from (Axon's JDBC auto-configuration
+   * here).
+   */
   static BeanPostProcessor wrapper() {
     return new BeanPostProcessor() {
       @Override
@@ -56,7 +62,8 @@ public final class BoundedTailingReads implements EventStorageEngine {
   }
 
   @Override
-  public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+  public Stream<? extends TrackedEventMessage<?>> readEvents(
+      TrackingToken trackingToken, boolean mayBlock) {
     Stream<? extends TrackedEventMessage<?>> events = engine.readEvents(trackingToken, mayBlock);
     return mayBlock ? events.limit(eventsPerRead) : events;
   }

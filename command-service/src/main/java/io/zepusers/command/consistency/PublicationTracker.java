@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
- * Lets a command wait until every event it caused (its own and those of commands it sent, all carrying its trace
- * id) has been acknowledged by Kafka, and tells where they landed, as a {@link ConsistencyToken}.
+ * Lets a command wait until every event it caused (its own and those of commands it sent, all
+ * carrying its trace id) has been acknowledged by Kafka, and tells where they landed, as a {@link
+ * ConsistencyToken}.
  */
 @Component
 public class PublicationTracker {
@@ -45,7 +46,8 @@ public class PublicationTracker {
   }
 
   /** Kafka acknowledged an event. Events of commands handled elsewhere or long done are ignored. */
-  public void published(String traceId, String eventId, int generation, int partition, long offset) {
+  public void published(
+      String traceId, String eventId, int generation, int partition, long offset) {
     Pending p = pending.get(traceId);
     if (p != null) {
       p.published(eventId, generation, partition, offset);
@@ -80,8 +82,9 @@ public class PublicationTracker {
     }
 
     /**
-     * One command's events are stored in one transaction, and a generation takes over only while none can be stored
-     * and after the publisher passed all stored ones: they all land in one generation.
+     * One command's events are stored in one transaction, and a generation takes over only while
+     * none can be stored and after the publisher passed all stored ones: they all land in one
+     * generation.
      */
     synchronized void published(String eventId, int generation, int partition, long offset) {
       if (generation != this.generation) {
@@ -94,15 +97,18 @@ public class PublicationTracker {
 
     synchronized void settled(String eventId) {
       if (!outstanding.remove(eventId)) {
-        early.add(eventId); // acknowledged before we heard it was stored; cannot happen after commit, kept safe
+        early.add(
+            eventId); // acknowledged before we heard it was stored; cannot happen after commit,
+        // kept safe
       }
       notifyAll();
     }
 
     /**
-     * Waits until every stored event is acknowledged: reported by this instance's publisher, or, when another
-     * instance publishes, seen behind the publisher's stored token (then without partition offsets: the token is
-     * empty and readers fall back to the topic's end, which includes the events).
+     * Waits until every stored event is acknowledged: reported by this instance's publisher, or,
+     * when another instance publishes, seen behind the publisher's stored token (then without
+     * partition offsets: the token is empty and readers fall back to the topic's end, which
+     * includes the events).
      *
      * @return the token, or null when {@code timeout} passed first
      */

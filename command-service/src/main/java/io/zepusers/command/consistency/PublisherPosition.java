@@ -13,8 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Where the Kafka publisher is, as every instance can see it: its token in {@code tokenentry}. An instance whose
- * own publisher does not hold the segment (another instance publishes) asks this whether its events went out.
+ * Where the Kafka publisher is, as every instance can see it: its token in {@code tokenentry}. An
+ * instance whose own publisher does not hold the segment (another instance publishes) asks this
+ * whether its events went out.
  */
 @Component
 public class PublisherPosition {
@@ -25,13 +26,19 @@ public class PublisherPosition {
   private final Serializer serializer;
   private final EventProcessingConfiguration processing;
 
-  PublisherPosition(JdbcTemplate jdbc, @Qualifier("serializer") Serializer serializer, EventProcessingConfiguration processing) {
+  PublisherPosition(
+      JdbcTemplate jdbc,
+      @Qualifier("serializer") Serializer serializer,
+      EventProcessingConfiguration processing) {
     this.jdbc = jdbc;
     this.serializer = serializer;
     this.processing = processing;
   }
 
-  /** True when this instance's publisher holds a segment (then it reports its acknowledgements itself). */
+  /**
+   * True when this instance's publisher holds a segment (then it reports its acknowledgements
+   * itself).
+   */
   boolean publishesHere() {
     return processing
         .eventProcessor(PUBLISHER, TrackingEventProcessor.class)
@@ -46,7 +53,9 @@ public class PublisherPosition {
     }
     List<Long> indexes =
         jdbc.queryForList(
-            "SELECT globalindex FROM domainevententry WHERE eventidentifier = ANY(?)", Long.class, (Object) eventIds.toArray(new String[0]));
+            "SELECT globalindex FROM domainevententry WHERE eventidentifier = ANY(?)",
+            Long.class,
+            (Object) eventIds.toArray(new String[0]));
     List<TrackingToken> tokens = tokens();
     return indexes.size() == eventIds.size()
         && !tokens.isEmpty()
@@ -54,16 +63,18 @@ public class PublisherPosition {
   }
 
   /**
-   * The publisher has handled every stored event up to {@code head}: its position is there, and none of the gaps it
-   * still waits for below it is an event that exists by now. (With writes held back, a gap that is not an event by
-   * now is a rolled-back append and will never be one.)
+   * The publisher has handled every stored event up to {@code head}: its position is there, and
+   * none of the gaps it still waits for below it is an event that exists by now. (With writes held
+   * back, a gap that is not an event by now is a rolled-back append and will never be one.)
    */
   public boolean reached(long head) {
     List<TrackingToken> tokens = tokens();
     return !tokens.isEmpty() && tokens.stream().allMatch(t -> reached(jdbc, t, head));
   }
 
-  /** {@code token} has passed every event stored up to {@code head} (see {@link #reached(long)}). */
+  /**
+   * {@code token} has passed every event stored up to {@code head} (see {@link #reached(long)}).
+   */
   public static boolean reached(JdbcTemplate jdbc, TrackingToken token, long head) {
     if (token == null || token.position().orElse(-1) < head) {
       return false;
@@ -73,24 +84,32 @@ public class PublisherPosition {
     }
     Long[] gaps = t.getGaps().stream().filter(g -> g <= head).toArray(Long[]::new);
     Integer missed =
-        gaps.length == 0 ? 0 : jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE globalindex = ANY(?)", Integer.class, (Object) gaps);
+        gaps.length == 0
+            ? 0
+            : jdbc.queryForObject(
+                "SELECT count(*) FROM domainevententry WHERE globalindex = ANY(?)",
+                Integer.class,
+                (Object) gaps);
     return missed != null && missed == 0;
   }
 
   private List<TrackingToken> tokens() {
     return jdbc.query(
         "SELECT token, tokentype FROM tokenentry WHERE processorname = ? AND token IS NOT NULL",
-        (rs, row) -> serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null)),
+        (rs, row) ->
+            serializer.deserialize(
+                new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null)),
         PUBLISHER);
   }
 
   /**
-   * The publisher has handled the event at {@code index}: it is at or behind its position and not one of the gaps it
-   * still waits for. (Not {@code TrackingToken#covers}: that also asks for the gaps below, and a rejected append
-   * leaves a gap in the global index for good.)
+   * The publisher has handled the event at {@code index}: it is at or behind its position and not
+   * one of the gaps it still waits for. (Not {@code TrackingToken#covers}: that also asks for the
+   * gaps below, and a rejected append leaves a gap in the global index for good.)
    */
   private static boolean passed(TrackingToken token, long index) {
-    return token instanceof GapAwareTrackingToken t ? t.getIndex() >= index && !t.getGaps().contains(index)
+    return token instanceof GapAwareTrackingToken t
+        ? t.getIndex() >= index && !t.getGaps().contains(index)
         : token.position().orElse(-1) >= index;
   }
 }

@@ -8,9 +8,13 @@ import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
-/** Tells the tracker which events a command stores, by the trace id Axon puts on every event a command causes. */
+/**
+ * Tells the tracker which events a command stores, by the trace id Axon puts on every event a
+ * command causes.
+ */
 @Component
-class TraceEventsInterceptor implements MessageDispatchInterceptor<EventMessage<?>>, SmartInitializingSingleton {
+class TraceEventsInterceptor
+    implements MessageDispatchInterceptor<EventMessage<?>>, SmartInitializingSingleton {
 
   static final String TRACE_ID = "traceId";
 
@@ -28,7 +32,8 @@ class TraceEventsInterceptor implements MessageDispatchInterceptor<EventMessage<
   }
 
   @Override
-  public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
+  public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(
+      List<? extends EventMessage<?>> messages) {
     return (index, event) -> {
       Object traceId = event.getMetaData().get(TRACE_ID);
       if (traceId != null) {

@@ -10,7 +10,10 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Keeps the directory tables; a subscribing processor, so it runs in the transaction that stores the events. */
+/**
+ * Keeps the directory tables; a subscribing processor, so it runs in the transaction that stores
+ * the events.
+ */
 @Component
 @ProcessingGroup("command-directory")
 class DirectoryUpdater {
@@ -30,7 +33,10 @@ class DirectoryUpdater {
         event.userId());
   }
 
-  /** In the transaction that stores the delete: from its commit on, the user's personal data is unreadable. */
+  /**
+   * In the transaction that stores the delete: from its commit on, the user's personal data is
+   * unreadable.
+   */
   @EventHandler
   void on(UserDeleted event) {
     jdbc.update("UPDATE user_directory SET active = false WHERE user_id = ?", event.userId());
@@ -49,7 +55,8 @@ class DirectoryUpdater {
   @EventHandler
   void on(SessionDeleted event) {
     if (event.reason() == SessionDeleted.Reason.USER_DELETED) {
-      jdbc.update("UPDATE session_directory SET removed = true WHERE session_id = ?", event.sessionId());
+      jdbc.update(
+          "UPDATE session_directory SET removed = true WHERE session_id = ?", event.sessionId());
     }
   }
 }

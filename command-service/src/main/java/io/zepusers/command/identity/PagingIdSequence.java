@@ -3,7 +3,9 @@ package io.zepusers.command.identity;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** New identities from a PostgreSQL sequence (paging ids, dense and increasing) and random UUIDs. */
+/**
+ * New identities from a PostgreSQL sequence (paging ids, dense and increasing) and random UUIDs.
+ */
 public class PagingIdSequence {
 
   private final JdbcTemplate jdbc;

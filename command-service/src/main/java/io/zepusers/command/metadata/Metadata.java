@@ -7,8 +7,8 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Zep's metadata merge (mergo with override): nested objects merge key by key, arrays and scalars replace, a key
- * set to null is stored as null, keys absent from the patch stay.
+ * Zep's metadata merge (mergo with override): nested objects merge key by key, arrays and scalars
+ * replace, a key set to null is stored as null, keys absent from the patch stay.
  */
 public final class Metadata {
 
@@ -17,8 +17,9 @@ public final class Metadata {
   private Metadata() {}
 
   /**
-   * Refuses metadata that would make an event too large for the event store and a Kafka record: the limit holds for
-   * what is stored, so a series of small merges cannot grow it past the limit either.
+   * Refuses metadata that would make an event too large for the event store and a Kafka record: the
+   * limit holds for what is stored, so a series of small merges cannot grow it past the limit
+   * either.
    */
   public static void requireStorableSize(Map<String, Object> metadata, boolean afterMerge) {
     if (metadata != null && !metadata.isEmpty()) {
@@ -45,7 +46,9 @@ public final class Metadata {
     return count[0];
   }
 
-  /** A new map: {@code base} with {@code patch} deep-merged into it. Neither argument is changed. */
+  /**
+   * A new map: {@code base} with {@code patch} deep-merged into it. Neither argument is changed.
+   */
   public static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> patch) {
     Map<String, Object> merged = copy(base);
     if (patch == null) {

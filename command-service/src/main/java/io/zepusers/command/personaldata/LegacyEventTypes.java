@@ -7,10 +7,11 @@ import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads events stored under Java class names (before the store used the contract's names, or written by an older
- * instance during a rolling deploy) as the stable types. The names are written out, not taken from the classes, so
- * that they still match after the classes move. A later change of an event's shape adds an upcaster of the same kind
- * that also rewrites the payload ({@code upcastPayload} with a JSON tree).
+ * Reads events stored under Java class names (before the store used the contract's names, or
+ * written by an older instance during a rolling deploy) as the stable types. The names are written
+ * out, not taken from the classes, so that they still match after the classes move. A later change
+ * of an event's shape adds an upcaster of the same kind that also rewrites the payload ({@code
+ * upcastPayload} with a JSON tree).
  */
 @Component
 public class LegacyEventTypes extends SingleEventUpcaster {
@@ -30,8 +31,11 @@ public class LegacyEventTypes extends SingleEventUpcaster {
   }
 
   @Override
-  protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
+  protected IntermediateEventRepresentation doUpcast(
+      IntermediateEventRepresentation representation) {
     return representation.upcastPayload(
-        new SimpleSerializedType(STABLE_NAMES.get(representation.getType().getName()), null), byte[].class, payload -> payload);
+        new SimpleSerializedType(STABLE_NAMES.get(representation.getType().getName()), null),
+        byte[].class,
+        payload -> payload);
   }
 }

@@ -20,23 +20,27 @@ import org.springframework.stereotype.Component;
 /**
  * The per-user keys, in the command database, read and written inside the event-store transaction.
  *
- * <p>Writing asks the database every time (one statement): a key cached by user could outlive a delete made by
- * another instance, and data encrypted with a destroyed key would be lost. Reading (loading an aggregate,
- * publishing) looks keys up by id through a cache: key ids are never reused and a key never changes, so a cached key
- * can only be one destroyed since. This instance's own deletes evict at once; a delete made by another instance is
- * seen here within {@code zep.personal-data.key-cache-ttl} (default 10 s). During that time this instance can still
- * decrypt the deleted user's events in memory (nothing it serves reads them: the API reads the read models).
+ * <p>Writing asks the database every time (one statement): a key cached by user could outlive a
+ * delete made by another instance, and data encrypted with a destroyed key would be lost. Reading
+ * (loading an aggregate, publishing) looks keys up by id through a cache: key ids are never reused
+ * and a key never changes, so a cached key can only be one destroyed since. This instance's own
+ * deletes evict at once; a delete made by another instance is seen here within {@code
+ * zep.personal-data.key-cache-ttl} (default 10 s). During that time this instance can still decrypt
+ * the deleted user's events in memory (nothing it serves reads them: the API reads the read
+ * models).
  */
 @Component
 public class PersonalDataKeys {
 
   private static final Logger log = LoggerFactory.getLogger(PersonalDataKeys.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String OF_USER = "SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
+  private static final String OF_USER =
+      "SELECT key_id, secret FROM personal_data_keys WHERE user_id = ?";
   private static final String CURRENT =
       "WITH made AS (INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?)"
           + " ON CONFLICT (user_id) DO NOTHING RETURNING key_id, secret)"
-          + " SELECT key_id, secret FROM made UNION ALL " + OF_USER;
+          + " SELECT key_id, secret FROM made UNION ALL "
+          + OF_USER;
 
   private final JdbcTemplate jdbc;
   private final Cache<UUID, Optional<SecretKey>> byId;
@@ -53,54 +57,73 @@ public class PersonalDataKeys {
   KeyRef currentFor(String userId) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    // one statement: the INSERT's RETURNING when it made the key, else the existing row (the CTE's SELECT does not
-    // see the row the INSERT adds, so at most one of the two answers). Neither answers when another transaction made
-    // the key while this statement waited on it: the statement's snapshot is older than that commit, so the row is
+    // one statement: the INSERT's RETURNING when it made the key, else the existing row (the CTE's
+    // SELECT does not
+    // see the row the INSERT adds, so at most one of the two answers). Neither answers when another
+    // transaction made
+    // the key while this statement waited on it: the statement's snapshot is older than that
+    // commit, so the row is
     // read again, in a new statement (read committed: it sees the commit).
-    RowMapper<KeyRef> keyRef = (rs, row) -> new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES"));
+    RowMapper<KeyRef> keyRef =
+        (rs, row) ->
+            new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES"));
     List<KeyRef> made = jdbc.query(CURRENT, keyRef, userId, UUID.randomUUID(), secret, userId);
-    KeyRef key =
-        made.isEmpty()
-            ? jdbc.queryForObject(OF_USER, keyRef, userId)
-            : made.get(0);
+    KeyRef key = made.isEmpty() ? jdbc.queryForObject(OF_USER, keyRef, userId) : made.get(0);
     byId.put(key.id(), Optional.of(key.key()));
     return key;
   }
 
   /** The key with this id, unless it was destroyed. */
   Optional<SecretKey> find(UUID keyId) {
-    return byId.get(keyId, id -> {
-      List<SecretKey> keys =
-          jdbc.query("SELECT secret FROM personal_data_keys WHERE key_id = ?", (rs, row) -> new SecretKeySpec(rs.getBytes(1), "AES"), id);
-      return keys.stream().findFirst();
-    });
+    return byId.get(
+        keyId,
+        id -> {
+          List<SecretKey> keys =
+              jdbc.query(
+                  "SELECT secret FROM personal_data_keys WHERE key_id = ?",
+                  (rs, row) -> new SecretKeySpec(rs.getBytes(1), "AES"),
+                  id);
+          return keys.stream().findFirst();
+        });
   }
 
   /**
-   * Loads, in one query, the keys of the events stored at global indexes {@code afterIndex} (exclusive) to
-   * {@code upToIndex}: a reader of many events (the generation builder) then finds them here instead of asking the
-   * database once per user. Keys destroyed meanwhile are simply not found, as by {@link #find}.
+   * Loads, in one query, the keys of the events stored at global indexes {@code afterIndex}
+   * (exclusive) to {@code upToIndex}: a reader of many events (the generation builder) then finds
+   * them here instead of asking the database once per user. Keys destroyed meanwhile are simply not
+   * found, as by {@link #find}.
    */
   public void loadForEvents(long afterIndex, long upToIndex) {
     try {
       jdbc.query(
-        "SELECT k.key_id, k.secret FROM personal_data_keys k WHERE k.key_id IN ("
-            + " SELECT DISTINCT (convert_from(e.payload, 'UTF8')::jsonb -> '" + PersonalDataProtectingSerializer.ENVELOPE + "' ->> 'key_id')::uuid"
-            + " FROM domainevententry e WHERE e.globalindex > ? AND e.globalindex <= ?)",
-        rs -> {
-          byId.put(rs.getObject(1, UUID.class), Optional.of(new SecretKeySpec(rs.getBytes(2), "AES")));
-        },
-        afterIndex,
-        upToIndex);
+          "SELECT k.key_id, k.secret FROM personal_data_keys k WHERE k.key_id IN ("
+              + " SELECT DISTINCT (convert_from(e.payload, 'UTF8')::jsonb -> '"
+              + PersonalDataProtectingSerializer.ENVELOPE
+              + "' ->> 'key_id')::uuid"
+              + " FROM domainevententry e WHERE e.globalindex > ? AND e.globalindex <= ?)",
+          rs -> {
+            byId.put(
+                rs.getObject(1, UUID.class), Optional.of(new SecretKeySpec(rs.getBytes(2), "AES")));
+          },
+          afterIndex,
+          upToIndex);
     } catch (DataAccessException e) {
       // a payload that is not JSON, say: its events' keys are then found one by one
-      log.debug("could not load the keys of events {} to {} at once: {}", afterIndex + 1, upToIndex, e.getMessage());
+      log.debug(
+          "could not load the keys of events {} to {} at once: {}",
+          afterIndex + 1,
+          upToIndex,
+          e.getMessage());
     }
   }
 
   /** Destroys the user's key: everything personal it encrypted is unreadable from now on. */
   public void destroy(String userId) {
-    List<UUID> destroyed = jdbc.queryForList("DELETE FROM personal_data_keys WHERE user_id = ? RETURNING key_id", UUID.class, userId);
+    List<UUID> destroyed =
+        jdbc.queryForList(
+            "DELETE FROM personal_data_keys WHERE user_id = ? RETURNING key_id",
+            UUID.class,
+            userId);
     byId.invalidateAll(destroyed);
   }
 

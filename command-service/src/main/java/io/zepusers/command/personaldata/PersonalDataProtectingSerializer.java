@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.EventTypes;
 import io.zepusers.events.PersonalFields;
-import io.zepusers.events.ZepEvent;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserUpdated;
+import io.zepusers.events.ZepEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
@@ -30,20 +30,22 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.SimpleSerializedType;
 
 /**
- * Stores the personal data of events encrypted: the email, names and metadata of a user, and the metadata of a
- * user's sessions, are replaced in the stored JSON by {@code "personal_data":{"key_id","nonce","ciphertext"}}
- * (AES-256-GCM, one key per user incarnation). Reading decrypts with the key while it exists; once the user is
- * deleted and its key destroyed, those fields read as absent, everywhere (aggregates, republishing).
+ * Stores the personal data of events encrypted: the email, names and metadata of a user, and the
+ * metadata of a user's sessions, are replaced in the stored JSON by {@code
+ * "personal_data":{"key_id","nonce","ciphertext"}} (AES-256-GCM, one key per user incarnation).
+ * Reading decrypts with the key while it exists; once the user is deleted and its key destroyed,
+ * those fields read as absent, everywhere (aggregates, republishing).
  */
 public class PersonalDataProtectingSerializer implements Serializer {
 
   static final String ENVELOPE = "personal_data";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int NONCE_BYTES = 12;
+
   /**
-   * One cipher object per thread, initialised afresh for each use: {@code Cipher.getInstance} walks the security
-   * providers every time, and was a tenth of command-service's CPU while it wrote a million events into a new
-   * generation (docs/performance.md).
+   * One cipher object per thread, initialised afresh for each use: {@code Cipher.getInstance} walks
+   * the security providers every time, and was a tenth of command-service's CPU while it wrote a
+   * million events into a new generation (docs/performance.md).
    */
   private static final ThreadLocal<Cipher> AES_GCM =
       ThreadLocal.withInitial(
@@ -66,7 +68,8 @@ public class PersonalDataProtectingSerializer implements Serializer {
 
   @Override
   public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
-    Optional<String> typeName = object == null ? Optional.empty() : EventTypes.nameOf(object.getClass());
+    Optional<String> typeName =
+        object == null ? Optional.empty() : EventTypes.nameOf(object.getClass());
     if (typeName.isEmpty()) {
       return delegate.serialize(object, expectedRepresentation);
     }
@@ -88,7 +91,9 @@ public class PersonalDataProtectingSerializer implements Serializer {
     byte[] bytes = write(json);
     // the contract's stable name, as on Kafka: the store survives a rename of the classes
     SerializedType type = new SimpleSerializedType(typeName.get(), null);
-    return delegate.getConverter().convert(new SimpleSerializedObject<>(bytes, byte[].class, type), expectedRepresentation);
+    return delegate
+        .getConverter()
+        .convert(new SimpleSerializedObject<>(bytes, byte[].class, type), expectedRepresentation);
   }
 
   @Override
@@ -103,7 +108,9 @@ public class PersonalDataProtectingSerializer implements Serializer {
       ObjectNode json = (ObjectNode) mapper.readTree(bytes);
       JsonNode envelope = json.remove(ENVELOPE);
       if (envelope != null) {
-        decrypt(envelope).ifPresent(personal -> personal.properties().forEach(e -> json.set(e.getKey(), e.getValue())));
+        decrypt(envelope)
+            .ifPresent(
+                personal -> personal.properties().forEach(e -> json.set(e.getKey(), e.getValue())));
       }
       return (T) mapper.treeToValue(json, type);
     } catch (IOException e) {
@@ -111,7 +118,10 @@ public class PersonalDataProtectingSerializer implements Serializer {
     }
   }
 
-  /** The user whose key protects the event; null when nothing in it is personal (a session without a user). */
+  /**
+   * The user whose key protects the event; null when nothing in it is personal (a session without a
+   * user).
+   */
   private static String ownerOf(Object event) {
     if (event instanceof UserCreated e) {
       return e.userId();
@@ -152,9 +162,13 @@ public class PersonalDataProtectingSerializer implements Serializer {
     }
     try {
       Cipher cipher = AES_GCM.get();
-      cipher.init(Cipher.DECRYPT_MODE, key.get(), new GCMParameterSpec(128, Base64.getDecoder().decode(envelope.path("nonce").asText())));
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          key.get(),
+          new GCMParameterSpec(128, Base64.getDecoder().decode(envelope.path("nonce").asText())));
       cipher.updateAAD(keyId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      byte[] plain = cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
+      byte[] plain =
+          cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
       return Optional.of((ObjectNode) mapper.readTree(plain));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("personal data of key " + keyId + " does not decrypt", e);
@@ -174,15 +188,22 @@ public class PersonalDataProtectingSerializer implements Serializer {
     return delegate.canSerializeTo(expectedRepresentation);
   }
 
-  /** Stable names ({@code user.created}) for the contract's events; anything else as the delegate names it. */
+  /**
+   * Stable names ({@code user.created}) for the contract's events; anything else as the delegate
+   * names it.
+   */
   @Override
   public Class classForType(SerializedType type) {
-    return EventTypes.classOf(type.getName()).map(c -> (Class) c).orElseGet(() -> delegate.classForType(type));
+    return EventTypes.classOf(type.getName())
+        .map(c -> (Class) c)
+        .orElseGet(() -> delegate.classForType(type));
   }
 
   @Override
   public SerializedType typeForClass(Class type) {
-    return EventTypes.nameOf(type).<SerializedType>map(name -> new SimpleSerializedType(name, null)).orElseGet(() -> delegate.typeForClass(type));
+    return EventTypes.nameOf(type)
+        .<SerializedType>map(name -> new SimpleSerializedType(name, null))
+        .orElseGet(() -> delegate.typeForClass(type));
   }
 
   @Override

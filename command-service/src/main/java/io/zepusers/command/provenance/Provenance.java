@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Who and which request caused a command; recorded on every event it causes (Axon copies these metadata keys from
- * a command to its events and to the commands it sends) and published with them.
+ * Who and which request caused a command; recorded on every event it causes (Axon copies these
+ * metadata keys from a command to its events and to the commands it sends) and published with them.
  *
  * @param correlationId the caller's {@code X-Correlation-Id}, or one made up for the request
  * @param actor the authenticated caller, or null when auth is off

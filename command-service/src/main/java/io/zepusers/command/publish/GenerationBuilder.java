@@ -43,17 +43,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds a new generation of the event topic from the event store, and lets it take over from the current one.
+ * Builds a new generation of the event topic from the event store, and lets it take over from the
+ * current one.
  *
- * <p>{@link #start()} creates the next generation's topic and writes the whole store into it, in store order, as the
- * publisher would; then it follows the store's head. {@link #takeOver(int)} holds every write back for a moment
- * ({@link WriteGate}), waits until both the builder and the publisher have passed the last stored event, makes the new
- * generation current (the publisher sends everything after that event there), ends each partition of the old one
- * with a {@link TopicGenerations#ENDED_TYPE} record, and lets writes go on. The new topic therefore holds every event
- * exactly once per partition order: the builder's part up to the handover, the publisher's after it.
+ * <p>{@link #start()} creates the next generation's topic and writes the whole store into it, in
+ * store order, as the publisher would; then it follows the store's head. {@link #takeOver(int)}
+ * holds every write back for a moment ({@link WriteGate}), waits until both the builder and the
+ * publisher have passed the last stored event, makes the new generation current (the publisher
+ * sends everything after that event there), ends each partition of the old one with a {@link
+ * TopicGenerations#ENDED_TYPE} record, and lets writes go on. The new topic therefore holds every
+ * event exactly once per partition order: the builder's part up to the handover, the publisher's
+ * after it.
  *
- * <p>The build runs on the instance that started it. An instance that dies takes its build with it; the generation
- * is then abandoned ({@link #abandon(int)}) and a new one started.
+ * <p>The build runs on the instance that started it. An instance that dies takes its build with it;
+ * the generation is then abandoned ({@link #abandon(int)}) and a new one started.
  */
 @Component
 public class GenerationBuilder implements DisposableBean {
@@ -73,7 +76,8 @@ public class GenerationBuilder implements DisposableBean {
   private final KafkaSettings settings;
   private final PublisherPosition publisher;
   private final PersonalDataKeys keys;
-  private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+  private final String node =
+      ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
   private volatile Build build;
 
   GenerationBuilder(
@@ -95,14 +99,19 @@ public class GenerationBuilder implements DisposableBean {
     this.publisher = publisher;
   }
 
-  /** Refused: another generation is being built, or the call belongs to the instance that builds it. */
+  /**
+   * Refused: another generation is being built, or the call belongs to the instance that builds it.
+   */
   public static final class GenerationConflict extends RuntimeException {
     GenerationConflict(String message) {
       super(message);
     }
   }
 
-  /** The takeover could not happen now (the publisher is behind or away); nothing changed, try again. */
+  /**
+   * The takeover could not happen now (the publisher is behind or away); nothing changed, try
+   * again.
+   */
   public static final class TakeoverUnavailable extends RuntimeException {
     TakeoverUnavailable(String message) {
       super(message);
@@ -111,15 +120,27 @@ public class GenerationBuilder implements DisposableBean {
 
   /** Starts building the next generation; returns its number and topic. */
   public synchronized Generations.Generation start() {
-    Integer next = jdbc.queryForObject("SELECT max(generation) + 1 FROM topic_generations", Integer.class);
+    Integer next =
+        jdbc.queryForObject("SELECT max(generation) + 1 FROM topic_generations", Integer.class);
     String topic = generations.topicOf(next);
     try {
-      jdbc.update("INSERT INTO topic_generations (generation, topic, state, builder) VALUES (?, ?, 'building', ?)", next, topic, node);
+      jdbc.update(
+          "INSERT INTO topic_generations (generation, topic, state, builder) VALUES (?, ?, 'building', ?)",
+          next,
+          topic,
+          node);
     } catch (DuplicateKeyException e) {
-      Map<String, Object> building = jdbc.queryForMap("SELECT generation, builder FROM topic_generations WHERE state = 'building'");
+      Map<String, Object> building =
+          jdbc.queryForMap(
+              "SELECT generation, builder FROM topic_generations WHERE state = 'building'");
       throw new GenerationConflict(
-          "generation " + building.get("generation") + " is being built (by " + building.get("builder") + "); wait for it, or DELETE /api/v1/admin/generations/"
-              + building.get("generation") + " to abandon it");
+          "generation "
+              + building.get("generation")
+              + " is being built (by "
+              + building.get("builder")
+              + "); wait for it, or DELETE /api/v1/admin/generations/"
+              + building.get("generation")
+              + " to abandon it");
     }
     try {
       freshTopic(topic);
@@ -139,7 +160,9 @@ public class GenerationBuilder implements DisposableBean {
 
   /** Every generation, with the running build's progress and the store's head. */
   public List<Map<String, Object>> all() {
-    Long head = jdbc.queryForObject("SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
+    Long head =
+        jdbc.queryForObject(
+            "SELECT coalesce(max(globalindex), 0) FROM domainevententry", Long.class);
     Build b = build;
     List<Map<String, Object>> rows = new ArrayList<>();
     jdbc.query(
@@ -167,13 +190,14 @@ public class GenerationBuilder implements DisposableBean {
   }
 
   /**
-   * Makes generation {@code generation}, being built here, the current one. Writes on every instance wait meanwhile
-   * (milliseconds, unless the publisher is behind).
+   * Makes generation {@code generation}, being built here, the current one. Writes on every
+   * instance wait meanwhile (milliseconds, unless the publisher is behind).
    */
   public synchronized Map<String, Object> takeOver(int generation) {
     Build b = build;
     if (b == null || b.generation != generation) {
-      throw new GenerationConflict("generation " + generation + " is not being built on this instance");
+      throw new GenerationConflict(
+          "generation " + generation + " is not being built on this instance");
     }
     if (b.error != null) {
       throw new GenerationConflict("generation " + generation + " failed: " + b.error);
@@ -182,7 +206,8 @@ public class GenerationBuilder implements DisposableBean {
     long head;
     boolean committed = false;
     try (Connection c = dataSource.getConnection()) {
-      // One transaction holds the gate exclusively: its commit or rollback (or a lost connection) lets writes go on.
+      // One transaction holds the gate exclusively: its commit or rollback (or a lost connection)
+      // lets writes go on.
       c.setAutoCommit(false);
       try {
         try (Statement s = c.createStatement()) {
@@ -194,17 +219,28 @@ public class GenerationBuilder implements DisposableBean {
         while (!(b.reached(head) && (head <= 0 || publisher.reached(head)))) {
           if (System.nanoTime() > deadline) {
             throw new TakeoverUnavailable(
-                "the publisher or the builder has not passed event " + head + " within " + TAKEOVER_WAIT.toSeconds() + " s; retry");
+                "the publisher or the builder has not passed event "
+                    + head
+                    + " within "
+                    + TAKEOVER_WAIT.toSeconds()
+                    + " s; retry");
           }
           TimeUnit.MILLISECONDS.sleep(5);
         }
         // nothing can be stored before the commit, so the builder stops exactly at the handover
         b.stop();
         try (Statement s = c.createStatement()) {
-          s.executeUpdate("UPDATE topic_generations SET state = 'retired', ended_at = now() WHERE state = 'current'");
           s.executeUpdate(
-              "UPDATE topic_generations SET state = 'current', current_since = now(), handover_index = " + head + ", events_written = "
-                  + b.written + ", position = " + head + " WHERE generation = " + generation);
+              "UPDATE topic_generations SET state = 'retired', ended_at = now() WHERE state = 'current'");
+          s.executeUpdate(
+              "UPDATE topic_generations SET state = 'current', current_since = now(), handover_index = "
+                  + head
+                  + ", events_written = "
+                  + b.written
+                  + ", position = "
+                  + head
+                  + " WHERE generation = "
+                  + generation);
         }
         c.commit();
         committed = true;
@@ -224,16 +260,29 @@ public class GenerationBuilder implements DisposableBean {
         b.producer.close(Duration.ofSeconds(10));
         build = null;
         if (!committed) {
-          // stopped at the handover, but the switch did not commit: the build cannot go on from here
-          failed(generation, new IllegalStateException("the takeover failed after the builder stopped; start a new generation"));
+          // stopped at the handover, but the switch did not commit: the build cannot go on from
+          // here
+          failed(
+              generation,
+              new IllegalStateException(
+                  "the takeover failed after the builder stopped; start a new generation"));
         }
       }
     }
-    log.info("generation {} ({}) took over from {} after event {}", generation, b.topic, old.topic(), head);
-    return Map.of("generation", generation, "topic", b.topic, "handover_index", head, "ended", old.topic());
+    log.info(
+        "generation {} ({}) took over from {} after event {}",
+        generation,
+        b.topic,
+        old.topic(),
+        head);
+    return Map.of(
+        "generation", generation, "topic", b.topic, "handover_index", head, "ended", old.topic());
   }
 
-  /** Gives up a generation that is being built: it stops, is marked failed, and its topic is deleted. */
+  /**
+   * Gives up a generation that is being built: it stops, is marked failed, and its topic is
+   * deleted.
+   */
   public synchronized void abandon(int generation) {
     Build b = build;
     if (b != null && b.generation == generation) {
@@ -261,22 +310,29 @@ public class GenerationBuilder implements DisposableBean {
   }
 
   /** The last record of each partition of the old generation says where the history goes on. */
-  private void endPartitions(Producer<String, byte[]> producer, Generations.Generation old, int next, String nextTopic) {
+  private void endPartitions(
+      Producer<String, byte[]> producer, Generations.Generation old, int next, String nextTopic) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (var partition : producer.partitionsFor(old.topic())) {
-      sent.add(producer.send(TopicGenerations.endedRecord(old.topic(), partition.partition(), next, nextTopic)));
+      sent.add(
+          producer.send(
+              TopicGenerations.endedRecord(old.topic(), partition.partition(), next, nextTopic)));
     }
     for (Future<RecordMetadata> f : sent) {
       try {
         f.get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        // the generation has taken over; subscribers also learn it from GET /api/v1/admin/generations
+        // the generation has taken over; subscribers also learn it from GET
+        // /api/v1/admin/generations
         log.warn("could not end a partition of {}: {}", old.topic(), e.toString());
       }
     }
   }
 
-  /** The topic of a new generation number, empty: a topic left with that name by some earlier database goes first. */
+  /**
+   * The topic of a new generation number, empty: a topic left with that name by some earlier
+   * database goes first.
+   */
   private void freshTopic(String topic) {
     topics.delete(topic); // a topic that is not there is fine
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -301,19 +357,31 @@ public class GenerationBuilder implements DisposableBean {
         generation);
   }
 
-  /** Waits out a Kafka outage without end (records are retried in order), so the build never skips or reorders. */
+  /**
+   * Waits out a Kafka outage without end (records are retried in order), so the build never skips
+   * or reorders.
+   */
   private Producer<String, byte[]> newProducer() {
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-            ProducerConfig.CLIENT_ID_CONFIG, "command-service-generation-builder",
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes(),
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE),
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            settings.bootstrapServers(),
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "command-service-generation-builder",
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            settings.maxRecordBytes(),
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            Integer.MAX_VALUE,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            Long.MAX_VALUE),
         new StringSerializer(),
         new ByteArraySerializer());
   }
@@ -339,7 +407,10 @@ public class GenerationBuilder implements DisposableBean {
     }
   }
 
-  /** One generation being written: the store from its tail, then its head, until it takes over or is abandoned. */
+  /**
+   * One generation being written: the store from its tail, then its head, until it takes over or is
+   * abandoned.
+   */
   private final class Build {
 
     final int generation;
@@ -388,8 +459,10 @@ public class GenerationBuilder implements DisposableBean {
       List<Future<RecordMetadata>> inFlight = new ArrayList<>(IN_FLIGHT);
       TrackingToken read = null;
       long nextProgress = System.nanoTime();
-      // The storage engine's own stream, not the event store's: a reader of the event store that catches up joins its
-      // shared cache, and a slow one keeps the cache's events alive behind it. Each pass reads up to the store's head;
+      // The storage engine's own stream, not the event store's: a reader of the event store that
+      // catches up joins its
+      // shared cache, and a slow one keeps the cache's events alive behind it. Each pass reads up
+      // to the store's head;
       // the next starts from the token.
       try {
         while (!stopping) {
@@ -398,14 +471,17 @@ public class GenerationBuilder implements DisposableBean {
             Iterator<? extends TrackedEventMessage<?>> stream = events.iterator();
             while (!stopping && stream.hasNext()) {
               readAny = true;
-              // Reading a payload decrypts its personal data with its user's key: the chunk's keys are loaded in one
-              // query first, and its payloads read on several threads; records go out in store order.
+              // Reading a payload decrypts its personal data with its user's key: the chunk's keys
+              // are loaded in one
+              // query first, and its payloads read on several threads; records go out in store
+              // order.
               List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
               do {
                 chunk.add(stream.next());
               } while (chunk.size() < CHUNK && stream.hasNext());
               keys.loadForEvents(
-                  chunk.get(0).trackingToken().position().orElse(0) - 1, chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
+                  chunk.get(0).trackingToken().position().orElse(0) - 1,
+                  chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
               List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
               for (TrackedEventMessage<?> message : chunk) {
                 records.add(readers.submit(() -> toRecord(message)));
@@ -421,7 +497,11 @@ public class GenerationBuilder implements DisposableBean {
                 flush(inFlight, read);
               }
               if (System.nanoTime() - nextProgress > 0) {
-                jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
+                jdbc.update(
+                    "UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?",
+                    written,
+                    position(),
+                    generation);
                 nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
               }
             }
@@ -432,7 +512,11 @@ public class GenerationBuilder implements DisposableBean {
           }
         }
         flush(inFlight, read);
-        jdbc.update("UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?", written, position(), generation);
+        jdbc.update(
+            "UPDATE topic_generations SET events_written = ?, position = ? WHERE generation = ?",
+            written,
+            position(),
+            generation);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         error = "interrupted";
@@ -447,14 +531,16 @@ public class GenerationBuilder implements DisposableBean {
     }
 
     private ProducerRecord<String, byte[]> toRecord(TrackedEventMessage<?> message) {
-      if (message instanceof DomainEventMessage<?> domain && domain.getPayload() instanceof ZepEvent event) {
+      if (message instanceof DomainEventMessage<?> domain
+          && domain.getPayload() instanceof ZepEvent event) {
         return CloudEventsKafka.toRecord(topic, KafkaEventPublisher.published(event, domain));
       }
       return null;
     }
 
     /** Waits for every record sent so far; then the builder has passed {@code read}. */
-    private void flush(List<Future<RecordMetadata>> inFlight, TrackingToken read) throws InterruptedException, ExecutionException {
+    private void flush(List<Future<RecordMetadata>> inFlight, TrackingToken read)
+        throws InterruptedException, ExecutionException {
       for (Future<RecordMetadata> f : inFlight) {
         try {
           f.get();

@@ -6,8 +6,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Which generation of the event topic is current (the publisher writes there), as every instance sees it: the table
- * {@code topic_generations}. Generation 1, the configured topic, is current until a rebuilt generation takes over.
+ * Which generation of the event topic is current (the publisher writes there), as every instance
+ * sees it: the table {@code topic_generations}. Generation 1, the configured topic, is current
+ * until a rebuilt generation takes over.
  */
 @Component
 public class Generations {
@@ -34,7 +35,8 @@ public class Generations {
             "SELECT generation, topic FROM topic_generations WHERE state = 'current'",
             (rs, row) -> new Generation(rs.getInt(1), rs.getString(2)));
     if (current.size() != 1) {
-      throw new IllegalStateException("topic_generations has " + current.size() + " current generations; expected 1");
+      throw new IllegalStateException(
+          "topic_generations has " + current.size() + " current generations; expected 1");
     }
     return current.get(0);
   }

@@ -27,10 +27,11 @@ import org.springframework.stereotype.Component;
 /**
  * Publishes every stored event to Kafka, in event-store order, as a CloudEvent keyed by user id.
  *
- * <p>It is a tracking processor with one segment reading the event store, so its position (the token, in
- * {@code tokenentry}) is stored in the same transaction as a batch. A batch commits only after the broker
- * acknowledged all of its records; if that fails, the batch and its token roll back and are retried. Delivery is
- * therefore at least once, never lost, and projections are idempotent on (aggregate id, sequence).
+ * <p>It is a tracking processor with one segment reading the event store, so its position (the
+ * token, in {@code tokenentry}) is stored in the same transaction as a batch. A batch commits only
+ * after the broker acknowledged all of its records; if that fails, the batch and its token roll
+ * back and are retried. Delivery is therefore at least once, never lost, and projections are
+ * idempotent on (aggregate id, sequence).
  */
 @Component
 @ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
@@ -64,7 +65,8 @@ public class KafkaEventPublisher {
     this.acknowledgedNotCommitted = acknowledgedNotCommitted;
     this.latency =
         Timer.builder("publish.latency")
-            .description("From an event's time (when it was decided and stored) to Kafka's acknowledgement of its record")
+            .description(
+                "From an event's time (when it was decided and stored) to Kafka's acknowledgement of its record")
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(1))
@@ -88,7 +90,8 @@ public class KafkaEventPublisher {
     PublishedEvent published = published(event, message);
     Object traceId = message.getMetaData().get("traceId");
     Batch batch = batch();
-    RecordMetadata landedBefore = acknowledgedNotCommitted.get(published.id(), batch.generation().topic());
+    RecordMetadata landedBefore =
+        acknowledgedNotCommitted.get(published.id(), batch.generation().topic());
     Future<RecordMetadata> ack =
         landedBefore != null
             ? CompletableFuture.completedFuture(landedBefore)
@@ -101,9 +104,10 @@ public class KafkaEventPublisher {
   }
 
   /**
-   * The batch's generation and acknowledgements. The generation is read once per batch, in the batch's transaction:
-   * a generation takes over only while no event can be stored and after this publisher has passed every stored one
-   * (see {@link GenerationBuilder#takeOver}), so a batch's events all belong to the generation it read.
+   * The batch's generation and acknowledgements. The generation is read once per batch, in the
+   * batch's transaction: a generation takes over only while no event can be stored and after this
+   * publisher has passed every stored one (see {@link GenerationBuilder#takeOver}), so a batch's
+   * events all belong to the generation it read.
    */
   private Batch batch() {
     UnitOfWork<?> uow = CurrentUnitOfWork.get();
@@ -112,15 +116,17 @@ public class KafkaEventPublisher {
         key -> {
           Batch batch = new Batch(generations.current(), new ArrayList<>());
           uow.onPrepareCommit(u -> awaitAll(batch));
-          uow.afterCommit(u -> batch.acks().forEach(a -> acknowledgedNotCommitted.committed(a.event().id())));
+          uow.afterCommit(
+              u -> batch.acks().forEach(a -> acknowledgedNotCommitted.committed(a.event().id())));
           return batch;
         });
   }
 
   /**
-   * Waits for every record of the batch. A record Kafka refuses for good (too large for the topic) is recorded as
-   * unpublishable and passed over, so that it cannot stop publishing for everyone; any other failure (the broker is
-   * away, a timeout) fails the batch, which is retried with backoff until Kafka takes it.
+   * Waits for every record of the batch. A record Kafka refuses for good (too large for the topic)
+   * is recorded as unpublishable and passed over, so that it cannot stop publishing for everyone;
+   * any other failure (the broker is away, a timeout) fails the batch, which is retried with
+   * backoff until Kafka takes it.
    */
   private void awaitAll(Batch batch) {
     List<PendingAck> acks = batch.acks();
@@ -128,11 +134,19 @@ public class KafkaEventPublisher {
     try {
       for (PendingAck pending : acks) {
         try {
-          RecordMetadata landed = pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          latency.record(Math.max(0, System.currentTimeMillis() - pending.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
+          RecordMetadata landed =
+              pending.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          latency.record(
+              Math.max(0, System.currentTimeMillis() - pending.event().time().toEpochMilli()),
+              TimeUnit.MILLISECONDS);
           acknowledgedNotCommitted.acknowledged(pending.event().id(), landed);
           if (pending.traceId() != null) {
-            tracker.published(pending.traceId(), pending.event().id(), batch.generation().number(), landed.partition(), landed.offset());
+            tracker.published(
+                pending.traceId(),
+                pending.event().id(),
+                batch.generation().number(),
+                landed.partition(),
+                landed.offset());
           }
         } catch (ExecutionException e) {
           if (!UnpublishableEvents.refusedForGood(e.getCause())) {
@@ -145,9 +159,11 @@ public class KafkaEventPublisher {
         }
       }
     } catch (ExecutionException e) {
-      throw new KafkaPublishException("Kafka did not acknowledge an event: " + e.getCause().getMessage(), e.getCause());
+      throw new KafkaPublishException(
+          "Kafka did not acknowledge an event: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new KafkaPublishException("Kafka did not acknowledge within " + settings.ackTimeout(), e);
+      throw new KafkaPublishException(
+          "Kafka did not acknowledge within " + settings.ackTimeout(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaPublishException("interrupted while waiting for Kafka", e);

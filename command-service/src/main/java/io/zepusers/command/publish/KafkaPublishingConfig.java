@@ -16,29 +16,42 @@ class KafkaPublishingConfig {
 
   private static final int REQUEST_TIMEOUT_MS = 15_000;
 
-  /** Acknowledged by every in-sync replica, idempotent, so retries neither lose nor reorder events of one key. */
+  /**
+   * Acknowledged by every in-sync replica, idempotent, so retries neither lose nor reorder events
+   * of one key.
+   */
   @Bean(destroyMethod = "close")
-  Producer<String, byte[]> eventProducer(KafkaSettings settings, EventTopics topics, Generations generations) {
+  Producer<String, byte[]> eventProducer(
+      KafkaSettings settings, EventTopics topics, Generations generations) {
     topics.ensure(generations.current().topic());
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-            ProducerConfig.CLIENT_ID_CONFIG, "command-service-publisher",
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 1,
-            // refused here, for that record alone, before anything reaches the broker (the topic takes as much)
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes(),
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            settings.bootstrapServers(),
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "command-service-publisher",
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            1,
+            // refused here, for that record alone, before anything reaches the broker (the topic
+            // takes as much)
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            settings.maxRecordBytes(),
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            REQUEST_TIMEOUT_MS,
             // Kafka requires delivery.timeout >= linger + request.timeout
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(settings.ackTimeout().toMillis(), REQUEST_TIMEOUT_MS + 1)),
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            (int) Math.max(settings.ackTimeout().toMillis(), REQUEST_TIMEOUT_MS + 1)),
         new StringSerializer(),
         new ByteArraySerializer());
   }
 
   /**
-   * A failed publish must stop the publisher, not skip the event: the batch rolls back with its token and is
-   * retried (Axon's default for event handlers only logs and moves on).
+   * A failed publish must stop the publisher, not skip the event: the batch rolls back with its
+   * token and is retried (Axon's default for event handlers only logs and moves on).
    */
   @Bean
   ConfigurerModule publisherErrorHandling() {

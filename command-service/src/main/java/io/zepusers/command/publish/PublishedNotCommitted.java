@@ -21,14 +21,17 @@ import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
- * Events Kafka has that the publisher's stored token does not cover yet: those of a batch whose token commit failed
- * (the database went away), and, after a restart, the last records of each partition (a crash between Kafka's
- * acknowledgement and the token's commit). The publisher does not send these again when it handles them once more;
- * entries go as their batch commits. Only this service writes the topic, and a batch holds at most
- * {@code batch-size} events, so the last {@code batch-size} records of each partition hold every such event.
+ * Events Kafka has that the publisher's stored token does not cover yet: those of a batch whose
+ * token commit failed (the database went away), and, after a restart, the last records of each
+ * partition (a crash between Kafka's acknowledgement and the token's commit). The publisher does
+ * not send these again when it handles them once more; entries go as their batch commits. Only this
+ * service writes the topic, and a batch holds at most {@code batch-size} events, so the last {@code
+ * batch-size} records of each partition hold every such event.
  */
 @Component
-@DependsOn("eventProducer") // the producer creates the topic; reading it first would let Kafka auto-create it
+@DependsOn(
+    "eventProducer") // the producer creates the topic; reading it first would let Kafka auto-create
+// it
 public class PublishedNotCommitted {
 
   private static final Logger log = LoggerFactory.getLogger(PublishedNotCommitted.class);
@@ -39,10 +42,13 @@ public class PublishedNotCommitted {
       KafkaSettings settings,
       Generations generations,
       @Value("${axon.eventhandling.processors.kafka-publisher.batch-size:100}") int batchSize) {
-    byEventId.putAll(readTail(settings.bootstrapServers(), generations.current().topic(), batchSize));
+    byEventId.putAll(
+        readTail(settings.bootstrapServers(), generations.current().topic(), batchSize));
   }
 
-  /** Where the event landed in {@code topic} without its batch committing; null if it is to be sent. */
+  /**
+   * Where the event landed in {@code topic} without its batch committing; null if it is to be sent.
+   */
   RecordMetadata get(String eventId, String topic) {
     RecordMetadata landed = byEventId.get(eventId);
     return landed != null && landed.topic().equals(topic) ? landed : null;
@@ -61,15 +67,22 @@ public class PublishedNotCommitted {
     byEventId.clear();
   }
 
-  /** Event id to where it landed, for the last {@code perPartition} records of each partition of the topic. */
-  static Map<String, RecordMetadata> readTail(String bootstrapServers, String topic, int perPartition) {
+  /**
+   * Event id to where it landed, for the last {@code perPartition} records of each partition of the
+   * topic.
+   */
+  static Map<String, RecordMetadata> readTail(
+      String bootstrapServers, String topic, int perPartition) {
     Map<String, RecordMetadata> tail = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
@@ -77,13 +90,15 @@ public class PublishedNotCommitted {
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       consumer.assign(partitions);
-      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> begin =
+          consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
       for (TopicPartition partition : partitions) {
         consumer.seek(partition, Math.max(begin.get(partition), end.get(partition) - perPartition));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           Header id = record.headers().lastHeader(CloudEventsKafka.ID);
           if (id != null) {
@@ -100,7 +115,8 @@ public class PublishedNotCommitted {
         }
       }
     }
-    log.info("the last records of {}: {} events the publisher will not send again", topic, tail.size());
+    log.info(
+        "the last records of {}: {} events the publisher will not send again", topic, tail.size());
     return tail;
   }
 }

@@ -13,9 +13,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Events Kafka will never take, kept in {@code unpublishable_events} (in the publishing batch's transaction) with
- * an ERROR line and the metric {@code publisher.unpublishable}. The API's limits keep new events far below Kafka's
- * record limit; this is for what was stored before them, or a topic whose limit was lowered.
+ * Events Kafka will never take, kept in {@code unpublishable_events} (in the publishing batch's
+ * transaction) with an ERROR line and the metric {@code publisher.unpublishable}. The API's limits
+ * keep new events far below Kafka's record limit; this is for what was stored before them, or a
+ * topic whose limit was lowered.
  */
 @Component
 class UnpublishableEvents {

@@ -11,10 +11,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Lets a new topic generation take over at a point where no event is half-stored: every transaction that stores
- * events holds PostgreSQL's advisory lock {@link #KEY} shared (once, when it stores its first event), and the
- * takeover holds it exclusively for the moment it moves the publisher. Writes wait for that moment (milliseconds),
- * on every instance, since the lock lives in the shared database.
+ * Lets a new topic generation take over at a point where no event is half-stored: every transaction
+ * that stores events holds PostgreSQL's advisory lock {@link #KEY} shared (once, when it stores its
+ * first event), and the takeover holds it exclusively for the moment it moves the publisher. Writes
+ * wait for that moment (milliseconds), on every instance, since the lock lives in the shared
+ * database.
  */
 @Component
 class WriteGate implements MessageDispatchInterceptor<EventMessage<?>>, SmartInitializingSingleton {
@@ -38,7 +39,8 @@ class WriteGate implements MessageDispatchInterceptor<EventMessage<?>>, SmartIni
   }
 
   @Override
-  public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
+  public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(
+      List<? extends EventMessage<?>> messages) {
     if (!messages.isEmpty() && CurrentUnitOfWork.isStarted()) {
       CurrentUnitOfWork.get()
           .getOrComputeResource(

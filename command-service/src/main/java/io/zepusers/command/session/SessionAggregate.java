@@ -21,13 +21,19 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One stream per {@code session_id}, named {@link SessionStream} so it never meets a user's. As in Zep, a deleted session's id stays taken, unless the session went with
- * its user (Zep removed those rows), in which case a later create continues the stream with a new identity.
+ * One stream per {@code session_id}, named {@link SessionStream} so it never meets a user's. As in
+ * Zep, a deleted session's id stays taken, unless the session went with its user (Zep removed those
+ * rows), in which case a later create continues the stream with a new identity.
  */
 @Aggregate
 public class SessionAggregate {
 
-  private enum Status { NEW, ACTIVE, DELETED, REMOVED_WITH_USER }
+  private enum Status {
+    NEW,
+    ACTIVE,
+    DELETED,
+    REMOVED_WITH_USER
+  }
 
   @AggregateIdentifier private String stream;
   private String sessionId;
@@ -45,7 +51,8 @@ public class SessionAggregate {
 
   @CommandHandler
   @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-  public SessionState handle(CreateSession command, SessionIdentities identities, Directory directory, Clock clock) {
+  public SessionState handle(
+      CreateSession command, SessionIdentities identities, Directory directory, Clock clock) {
     if (status == Status.ACTIVE || status == Status.DELETED) {
       throw new SessionAlreadyExistsException(command.sessionId());
     }
@@ -70,7 +77,8 @@ public class SessionAggregate {
     Map<String, Object> merged = metadata;
     if (command.metadata() != null) {
       Map<String, Object> patch = Metadata.copy(command.metadata());
-      patch.remove("system"); // only privileged callers may set it (Zep); callers of this API are not
+      patch.remove(
+          "system"); // only privileged callers may set it (Zep); callers of this API are not
       if (!patch.isEmpty()) {
         merged = Metadata.merge(metadata, patch);
         Metadata.requireStorableSize(merged, true);
@@ -83,13 +91,17 @@ public class SessionAggregate {
   @CommandHandler
   public void handle(DeleteSession command, Clock clock) {
     requireActive();
-    apply(new SessionDeleted(sessionId, uuid, userId, Reason.DELETED, ZepTime.truncate(clock.instant())));
+    apply(
+        new SessionDeleted(
+            sessionId, uuid, userId, Reason.DELETED, ZepTime.truncate(clock.instant())));
   }
 
   @CommandHandler
   public void handle(RemoveSessionOfDeletedUser command, Clock clock) {
     if (status == Status.ACTIVE || status == Status.DELETED) {
-      apply(new SessionDeleted(sessionId, uuid, userId, Reason.USER_DELETED, ZepTime.truncate(clock.instant())));
+      apply(
+          new SessionDeleted(
+              sessionId, uuid, userId, Reason.USER_DELETED, ZepTime.truncate(clock.instant())));
     }
   }
 
@@ -125,6 +137,12 @@ public class SessionAggregate {
 
   private SessionState state() {
     return new SessionState(
-        uuid, id, createdAt, updatedAt, sessionId, metadata == null ? null : Metadata.copy(metadata), userId);
+        uuid,
+        id,
+        createdAt,
+        updatedAt,
+        sessionId,
+        metadata == null ? null : Metadata.copy(metadata),
+        userId);
   }
 }

@@ -34,24 +34,33 @@ class SessionCommandController {
     JsonBody json = JsonBody.read(request);
     String sessionId = json.id("session_id");
     String userId = json.optionalId("user_id");
-    CommandSender.Sent<SessionState> created = commands.send(new CreateSession(sessionId, userId, json.metadata("metadata")));
-    return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
+    CommandSender.Sent<SessionState> created =
+        commands.send(new CreateSession(sessionId, userId, json.metadata("metadata")));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .headers(created.headers())
+        .body(view(created.result()));
   }
 
   @PatchMapping("/{sessionId}")
   ResponseEntity<SessionView> update(@PathVariable String sessionId, HttpServletRequest request) {
     requirePossible(sessionId);
     JsonBody json = JsonBody.read(request);
-    CommandSender.Sent<SessionState> updated = commands.send(new UpdateSession(sessionId, json.metadata("metadata")));
+    CommandSender.Sent<SessionState> updated =
+        commands.send(new UpdateSession(sessionId, json.metadata("metadata")));
     return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
 
-  /** Zep's "delete memory" is how a session is deleted; there is no DELETE on the session itself. */
+  /**
+   * Zep's "delete memory" is how a session is deleted; there is no DELETE on the session itself.
+   */
   @DeleteMapping("/{sessionId}/memory")
   ResponseEntity<String> delete(@PathVariable String sessionId) {
     requirePossible(sessionId);
     CommandSender.Sent<Void> deleted = commands.send(new DeleteSession(sessionId));
-    return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
+    return ResponseEntity.ok()
+        .headers(deleted.headers())
+        .contentType(MediaType.TEXT_PLAIN)
+        .body("OK");
   }
 
   /** An id that could never have been created names no session. */
@@ -62,6 +71,7 @@ class SessionCommandController {
   }
 
   private static SessionView view(SessionState s) {
-    return SessionView.of(s.uuid(), s.id(), s.createdAt(), s.updatedAt(), s.sessionId(), s.metadata(), s.userId());
+    return SessionView.of(
+        s.uuid(), s.id(), s.createdAt(), s.updatedAt(), s.sessionId(), s.metadata(), s.userId());
   }
 }

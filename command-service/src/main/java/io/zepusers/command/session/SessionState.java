@@ -5,4 +5,10 @@ import java.util.Map;
 import java.util.UUID;
 
 public record SessionState(
-    UUID uuid, long id, Instant createdAt, Instant updatedAt, String sessionId, Map<String, Object> metadata, String userId) {}
+    UUID uuid,
+    long id,
+    Instant createdAt,
+    Instant updatedAt,
+    String sessionId,
+    Map<String, Object> metadata,
+    String userId) {}

@@ -3,7 +3,10 @@ package io.zepusers.command.session;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** {@code metadata} is deep-merged into the stored metadata, without its top-level {@code system} key. */
+/**
+ * {@code metadata} is deep-merged into the stored metadata, without its top-level {@code system}
+ * key.
+ */
 public record UpdateSession(String sessionId, Map<String, Object> metadata) {
 
   @TargetAggregateIdentifier

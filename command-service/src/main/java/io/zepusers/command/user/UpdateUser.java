@@ -3,7 +3,10 @@ package io.zepusers.command.user;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** A patch: null or empty fields keep their value; {@code metadata} is deep-merged into the stored metadata. */
+/**
+ * A patch: null or empty fields keep their value; {@code metadata} is deep-merged into the stored
+ * metadata.
+ */
 public record UpdateUser(
     @TargetAggregateIdentifier String userId,
     String email,

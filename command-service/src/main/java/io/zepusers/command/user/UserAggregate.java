@@ -23,8 +23,9 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One stream per {@code user_id}, holding its whole history: a deleted user's stream stays and a later create
- * continues it (with a new uuid and paging id), so an auditor sees every incarnation in one place.
+ * One stream per {@code user_id}, holding its whole history: a deleted user's stream stays and a
+ * later create continues it (with a new uuid and paging id), so an auditor sees every incarnation
+ * in one place.
  */
 @Aggregate
 public class UserAggregate {
@@ -83,11 +84,12 @@ public class UserAggregate {
   }
 
   /**
-   * Deletes the user and, in the same transaction, every one of its sessions. The directory lock keeps a
-   * concurrent session create from slipping in between listing the sessions and committing.
+   * Deletes the user and, in the same transaction, every one of its sessions. The directory lock
+   * keeps a concurrent session create from slipping in between listing the sessions and committing.
    */
   @CommandHandler
-  public void handle(DeleteUser command, Directory directory, CommandGateway commands, Clock clock) {
+  public void handle(
+      DeleteUser command, Directory directory, CommandGateway commands, Clock clock) {
     requireActive();
     List<String> sessions = directory.lockUserAndListSessions(userId);
     apply(new UserDeleted(userId, uuid, ZepTime.truncate(clock.instant())));
@@ -129,7 +131,16 @@ public class UserAggregate {
   }
 
   private UserState state() {
-    return new UserState(uuid, id, createdAt, updatedAt, userId, email, firstName, lastName, Metadata.copy(metadata));
+    return new UserState(
+        uuid,
+        id,
+        createdAt,
+        updatedAt,
+        userId,
+        email,
+        firstName,
+        lastName,
+        Metadata.copy(metadata));
   }
 
   private static String emptyToNull(String value) {

@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The write half of Zep's user API. Answers come from the command side, so they never wait for a projection. */
+/**
+ * The write half of Zep's user API. Answers come from the command side, so they never wait for a
+ * projection.
+ */
 @RestController
 @RequestMapping("/api/v1/user")
 class UserCommandController {
@@ -36,12 +39,22 @@ class UserCommandController {
     JsonBody json = JsonBody.read(request);
     String userId = json.id("user_id");
     if (userId.startsWith(SessionStream.PREFIX)) {
-      throw new BadRequestException("user_id cannot start with \"" + SessionStream.PREFIX + "\" (the event store's name for session streams)");
+      throw new BadRequestException(
+          "user_id cannot start with \""
+              + SessionStream.PREFIX
+              + "\" (the event store's name for session streams)");
     }
     CreateUser command =
-        new CreateUser(userId, json.text("email"), json.text("first_name"), json.text("last_name"), json.metadata("metadata"));
+        new CreateUser(
+            userId,
+            json.text("email"),
+            json.text("first_name"),
+            json.text("last_name"),
+            json.metadata("metadata"));
     CommandSender.Sent<UserState> created = commands.send(command);
-    return ResponseEntity.status(HttpStatus.CREATED).headers(created.headers()).body(view(created.result()));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .headers(created.headers())
+        .body(view(created.result()));
   }
 
   @PatchMapping("/{userId}")
@@ -49,7 +62,12 @@ class UserCommandController {
     requirePossible(userId);
     JsonBody json = JsonBody.read(request);
     UpdateUser command =
-        new UpdateUser(userId, json.text("email"), json.text("first_name"), json.text("last_name"), json.metadata("metadata"));
+        new UpdateUser(
+            userId,
+            json.text("email"),
+            json.text("first_name"),
+            json.text("last_name"),
+            json.metadata("metadata"));
     CommandSender.Sent<UserState> updated = commands.send(command);
     return ResponseEntity.ok().headers(updated.headers()).body(view(updated.result()));
   }
@@ -58,10 +76,16 @@ class UserCommandController {
   ResponseEntity<String> delete(@PathVariable String userId) {
     requirePossible(userId);
     CommandSender.Sent<Void> deleted = commands.send(new DeleteUser(userId));
-    return ResponseEntity.ok().headers(deleted.headers()).contentType(MediaType.TEXT_PLAIN).body("OK");
+    return ResponseEntity.ok()
+        .headers(deleted.headers())
+        .contentType(MediaType.TEXT_PLAIN)
+        .body("OK");
   }
 
-  /** An id that could never have been created names no user (and may be more than the event store can look up). */
+  /**
+   * An id that could never have been created names no user (and may be more than the event store
+   * can look up).
+   */
   private static void requirePossible(String userId) {
     if (!InputLimits.isPossibleId(userId) || userId.startsWith(SessionStream.PREFIX)) {
       throw new NotFoundException();
@@ -69,6 +93,15 @@ class UserCommandController {
   }
 
   private static UserView view(UserState s) {
-    return UserView.of(s.uuid(), s.id(), s.createdAt(), s.updatedAt(), s.userId(), s.email(), s.firstName(), s.lastName(), s.metadata());
+    return UserView.of(
+        s.uuid(),
+        s.id(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.userId(),
+        s.email(),
+        s.firstName(),
+        s.lastName(),
+        s.metadata());
   }
 }

@@ -2,7 +2,10 @@ package io.zepusers.command.user;
 
 import java.util.UUID;
 
-/** Where a new user's identities come from; an interface so aggregate tests can make them predictable. */
+/**
+ * Where a new user's identities come from; an interface so aggregate tests can make them
+ * predictable.
+ */
 public interface UserIdentities {
 
   UUID newUuid();

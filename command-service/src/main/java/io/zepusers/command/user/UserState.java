@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A user as it is after a command: what create and update answer with, decided on the command side. */
+/**
+ * A user as it is after a command: what create and update answer with, decided on the command side.
+ */
 public record UserState(
     UUID uuid,
     long id,

@@ -16,7 +16,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 public class ApiErrors extends PlainTextErrors {
 
-  @ExceptionHandler({UserAlreadyExistsException.class, SessionAlreadyExistsException.class, UnknownUserException.class})
+  @ExceptionHandler({
+    UserAlreadyExistsException.class,
+    SessionAlreadyExistsException.class,
+    UnknownUserException.class
+  })
   ResponseEntity<String> rejected(RuntimeException e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
@@ -26,7 +30,11 @@ public class ApiErrors extends PlainTextErrors {
     return text(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
   }
 
-  @ExceptionHandler({UserNotFoundException.class, SessionNotFoundException.class, AggregateNotFoundException.class})
+  @ExceptionHandler({
+    UserNotFoundException.class,
+    SessionNotFoundException.class,
+    AggregateNotFoundException.class
+  })
   ResponseEntity<String> missing(RuntimeException e) {
     return text(HttpStatus.NOT_FOUND, "not found");
   }

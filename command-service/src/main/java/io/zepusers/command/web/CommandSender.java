@@ -20,9 +20,10 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Sends a command and waits for its result. Two writers of one aggregate (two instances, or two creates of a new
- * id) collide on the event store's unique (aggregate, sequence) key; the loser is re-run on the new state, where it
- * either succeeds or fails for a real reason (for a create: "already exists").
+ * Sends a command and waits for its result. Two writers of one aggregate (two instances, or two
+ * creates of a new id) collide on the event store's unique (aggregate, sequence) key; the loser is
+ * re-run on the new state, where it either succeeds or fails for a real reason (for a create:
+ * "already exists").
  */
 @Component
 public class CommandSender {
@@ -47,8 +48,9 @@ public class CommandSender {
   }
 
   /**
-   * Sends the command and answers only once its events are stored and acknowledged by Kafka (bounded by
-   * {@code zep.consistency.publish-timeout}), so a read that starts afterwards can see them.
+   * Sends the command and answers only once its events are stored and acknowledged by Kafka
+   * (bounded by {@code zep.consistency.publish-timeout}), so a read that starts afterwards can see
+   * them.
    */
   public <R> Sent<R> send(Object command) {
     Timer.Sample handling = Timer.start(meters);
@@ -64,7 +66,8 @@ public class CommandSender {
     } finally {
       handling.stop(
           Timer.builder("commands")
-              .description("Commands handled: stored (or refused), and acknowledged by Kafka or the wait cut short")
+              .description(
+                  "Commands handled: stored (or refused), and acknowledged by Kafka or the wait cut short")
               .tag("type", command.getClass().getSimpleName())
               .tag("outcome", outcome)
               .tag("exception", exception)
@@ -78,7 +81,8 @@ public class CommandSender {
   private <R> Sent<R> sendWithRetries(Object command) {
     for (int attempt = 1; ; attempt++) {
       CommandMessage<Object> message =
-          GenericCommandMessage.<Object>asCommandMessage(command).andMetaData(provenance().asMetaData());
+          GenericCommandMessage.<Object>asCommandMessage(command)
+              .andMetaData(provenance().asMetaData());
       PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
       try {
         R result = commands.sendAndWait(message);
@@ -86,7 +90,8 @@ public class CommandSender {
         ConsistencyToken token = publication.await(publishTimeout);
         publishing.stop(
             Timer.builder("commands.publish.wait")
-                .description("How long a write waited, after its events were stored, for Kafka to acknowledge them")
+                .description(
+                    "How long a write waited, after its events were stored, for Kafka to acknowledge them")
                 .tag("outcome", token == null ? "timed_out" : "acknowledged")
                 .register(meters));
         return new Sent<>(result, token);
@@ -106,8 +111,8 @@ public class CommandSender {
   /**
    * A handled command.
    *
-   * @param token where its events are on the topic, or null when Kafka did not acknowledge them in time (they are
-   *     stored and will be published; only the wait was cut short)
+   * @param token where its events are on the topic, or null when Kafka did not acknowledge them in
+   *     time (they are stored and will be published; only the wait was cut short)
    */
   public record Sent<R>(R result, ConsistencyToken token) {
 
@@ -121,14 +126,16 @@ public class CommandSender {
           headers.set(ConsistencyToken.HEADER, token.toString());
         }
       } else {
-        headers.set(WARNING_HEADER, "stored, but not yet acknowledged by Kafka; reads may not show it yet");
+        headers.set(
+            WARNING_HEADER, "stored, but not yet acknowledged by Kafka; reads may not show it yet");
       }
       return headers;
     }
   }
 
   private static Provenance provenance() {
-    return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+    return RequestContextHolder.getRequestAttributes()
+            instanceof ServletRequestAttributes attributes
         ? ProvenanceFilter.of(attributes.getRequest())
         : new Provenance(java.util.UUID.randomUUID().toString(), null);
   }

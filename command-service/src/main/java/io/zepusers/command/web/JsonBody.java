@@ -13,9 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * A request body read the way Zep's Go server reads it: JSON whatever the Content-Type says (so {@code curl -d}, which
- * sends a form type, works), unknown fields ignored, a literal {@code null} is an empty object; but a field of the
- * wrong type is a 400 that names the field, and so is anything over the {@link InputLimits}.
+ * A request body read the way Zep's Go server reads it: JSON whatever the Content-Type says (so
+ * {@code curl -d}, which sends a form type, works), unknown fields ignored, a literal {@code null}
+ * is an empty object; but a field of the wrong type is a 400 that names the field, and so is
+ * anything over the {@link InputLimits}.
  */
 public final class JsonBody {
 
@@ -35,8 +36,9 @@ public final class JsonBody {
   }
 
   /**
-   * The raw body, read from the servlet stream: never through Spring's message conversion, which would parse the
-   * Content-Type (a garbage one is a 500 there) and turn a form-typed body into form parameters.
+   * The raw body, read from the servlet stream: never through Spring's message conversion, which
+   * would parse the Content-Type (a garbage one is a 500 there) and turn a form-typed body into
+   * form parameters.
    */
   public static JsonBody read(HttpServletRequest request) {
     byte[] body;
@@ -59,7 +61,8 @@ public final class JsonBody {
     try {
       node = MAPPER.readTree(body);
     } catch (JacksonException e) {
-      throw new BadRequestException("invalid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      throw new BadRequestException(
+          "invalid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }
     if (node == null || node.isMissingNode() || node instanceof NullNode) {
       return new JsonBody(MAPPER.createObjectNode());
@@ -105,8 +108,8 @@ public final class JsonBody {
   }
 
   /**
-   * An object field as a map (decimals as BigDecimal), within {@link InputLimits#metadata}; absent or null gives
-   * null.
+   * An object field as a map (decimals as BigDecimal), within {@link InputLimits#metadata}; absent
+   * or null gives null.
    */
   @SuppressWarnings("unchecked")
   public Map<String, Object> metadata(String field) {

@@ -15,20 +15,30 @@ class BoundedTailingReadsTest {
   final BoundedTailingReads engine = new BoundedTailingReads(store, 10);
 
   BoundedTailingReadsTest() {
-    store.appendEvents(IntStream.range(0, 25).mapToObj(i -> new GenericDomainEventMessage<>("User", "u", i, "event " + i)).toList());
+    store.appendEvents(
+        IntStream.range(0, 25)
+            .mapToObj(i -> new GenericDomainEventMessage<>("User", "u", i, "event " + i))
+            .toList());
   }
 
   @Test
   void aBlockingReadEndsAfterItsBoundAndTheNextGoesOnFromThere() {
-    List<TrackedEventMessage<?>> first = engine.readEvents(null, true).<TrackedEventMessage<?>>map(m -> m).toList();
+    List<TrackedEventMessage<?>> first =
+        engine.readEvents(null, true).<TrackedEventMessage<?>>map(m -> m).toList();
     assertThat(payloadsOf(first)).containsExactlyElementsOf(payloads(0, 10));
-    List<TrackedEventMessage<?>> second = engine.readEvents(first.get(9).trackingToken(), true).<TrackedEventMessage<?>>map(m -> m).toList();
+    List<TrackedEventMessage<?>> second =
+        engine
+            .readEvents(first.get(9).trackingToken(), true)
+            .<TrackedEventMessage<?>>map(m -> m)
+            .toList();
     assertThat(payloadsOf(second)).containsExactlyElementsOf(payloads(10, 20));
   }
 
   @Test
   void everyOtherReadIsTheEnginesOwn() {
-    assertThat(payloadsOf(engine.readEvents(null, false).<TrackedEventMessage<?>>map(m -> m).toList())).containsExactlyElementsOf(payloads(0, 25));
+    assertThat(
+            payloadsOf(engine.readEvents(null, false).<TrackedEventMessage<?>>map(m -> m).toList()))
+        .containsExactlyElementsOf(payloads(0, 25));
     assertThat(engine.readEvents("u", 0).asStream().count()).isEqualTo(25);
     assertThat(engine.lastSequenceNumberFor("u")).contains(24L);
     assertThat(engine.createHeadToken()).isEqualTo(store.createHeadToken());
@@ -36,10 +46,14 @@ class BoundedTailingReadsTest {
 
   @Test
   void theApplicationsEngineIsWrappedOnce() {
-    Object wrapped = BoundedTailingReads.wrapper().postProcessAfterInitialization(store, "eventStorageEngine");
+    Object wrapped =
+        BoundedTailingReads.wrapper().postProcessAfterInitialization(store, "eventStorageEngine");
     assertThat(wrapped).isInstanceOf(BoundedTailingReads.class);
     assertThat(((BoundedTailingReads) wrapped).engine()).isSameAs(store);
-    assertThat(BoundedTailingReads.wrapper().postProcessAfterInitialization(wrapped, "eventStorageEngine")).isSameAs(wrapped);
+    assertThat(
+            BoundedTailingReads.wrapper()
+                .postProcessAfterInitialization(wrapped, "eventStorageEngine"))
+        .isSameAs(wrapped);
   }
 
   private static List<Object> payloadsOf(List<TrackedEventMessage<?>> events) {

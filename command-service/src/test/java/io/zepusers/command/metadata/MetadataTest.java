@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The merge rules Zep clients rely on (Zep uses mergo with override; shared/reference/zep-api.md §1.4). */
+/**
+ * The merge rules Zep clients rely on (Zep uses mergo with override; shared/reference/zep-api.md
+ * §1.4).
+ */
 class MetadataTest {
 
   @Test
   void nestedObjectsMergeKeyByKey() {
-    assertThat(Metadata.merge(Map.of("a", Map.of("b", 1, "c", 2)), Map.of("a", Map.of("c", 3, "d", 4))))
+    assertThat(
+            Metadata.merge(
+                Map.of("a", Map.of("b", 1, "c", 2)), Map.of("a", Map.of("c", 3, "d", 4))))
         .isEqualTo(Map.of("a", Map.of("b", 1, "c", 3, "d", 4)));
   }
 
@@ -33,8 +38,10 @@ class MetadataTest {
 
   @Test
   void typeChangesReplace() {
-    assertThat(Metadata.merge(Map.of("a", Map.of("b", 1)), Map.of("a", "flat"))).isEqualTo(Map.of("a", "flat"));
-    assertThat(Metadata.merge(Map.of("a", "flat"), Map.of("a", Map.of("b", 1)))).isEqualTo(Map.of("a", Map.of("b", 1)));
+    assertThat(Metadata.merge(Map.of("a", Map.of("b", 1)), Map.of("a", "flat")))
+        .isEqualTo(Map.of("a", "flat"));
+    assertThat(Metadata.merge(Map.of("a", "flat"), Map.of("a", Map.of("b", 1))))
+        .isEqualTo(Map.of("a", Map.of("b", 1)));
   }
 
   @Test

@@ -21,15 +21,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * After a crash between Kafka's acknowledgement and the token's commit, the restarted publisher finds what it had
- * already sent in the last records of each partition (real broker).
+ * After a crash between Kafka's acknowledgement and the token's commit, the restarted publisher
+ * finds what it had already sent in the last records of each partition (real broker).
  */
 class PublishedNotCommittedIT {
 
   @Test
   void theTailOfEachPartitionNamesTheEventsItHolds() throws Exception {
     String topic = TestInfra.uniqueName("tail");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
     }
     List<PublishedEvent> events = new ArrayList<>();
@@ -43,14 +44,26 @@ class PublishedNotCommittedIT {
         String userId = "tail-user-" + i;
         PublishedEvent event =
             new PublishedEvent(
-                UUID.randomUUID().toString(), Instant.parse("2024-01-01T00:00:00Z"), userId, i,
-                new UserCreated(userId, UUID.randomUUID(), i + 1, null, null, null, null, Instant.parse("2024-01-01T00:00:00Z")));
+                UUID.randomUUID().toString(),
+                Instant.parse("2024-01-01T00:00:00Z"),
+                userId,
+                i,
+                new UserCreated(
+                    userId,
+                    UUID.randomUUID(),
+                    i + 1,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Instant.parse("2024-01-01T00:00:00Z")));
         events.add(event);
         landed.add(producer.send(CloudEventsKafka.toRecord(topic, event)).get());
       }
     }
 
-    Map<String, RecordMetadata> tail = PublishedNotCommitted.readTail(TestInfra.kafkaBootstrapServers(), topic, 3);
+    Map<String, RecordMetadata> tail =
+        PublishedNotCommitted.readTail(TestInfra.kafkaBootstrapServers(), topic, 3);
 
     // expected: on each partition, the last 3 records sent there
     Map<Integer, List<Integer>> sentTo = new java.util.TreeMap<>();
@@ -58,13 +71,19 @@ class PublishedNotCommittedIT {
       sentTo.computeIfAbsent(landed.get(i).partition(), p -> new ArrayList<>()).add(i);
     }
     Map<String, RecordMetadata> expected = new java.util.HashMap<>();
-    sentTo.values().forEach(sent -> sent.subList(Math.max(0, sent.size() - 3), sent.size())
-        .forEach(i -> expected.put(events.get(i).id(), landed.get(i))));
+    sentTo
+        .values()
+        .forEach(
+            sent ->
+                sent.subList(Math.max(0, sent.size() - 3), sent.size())
+                    .forEach(i -> expected.put(events.get(i).id(), landed.get(i))));
     assertThat(tail.keySet()).isEqualTo(expected.keySet());
-    expected.forEach((id, sent) -> {
-      assertThat(tail.get(id).partition()).isEqualTo(sent.partition());
-      assertThat(tail.get(id).offset()).isEqualTo(sent.offset());
-    });
-    assertThat(tail.get(events.get(11).id())).isNotNull(); // the last event sent is always in the tail
+    expected.forEach(
+        (id, sent) -> {
+          assertThat(tail.get(id).partition()).isEqualTo(sent.partition());
+          assertThat(tail.get(id).offset()).isEqualTo(sent.offset());
+        });
+    assertThat(tail.get(events.get(11).id()))
+        .isNotNull(); // the last event sent is always in the tail
   }
 }

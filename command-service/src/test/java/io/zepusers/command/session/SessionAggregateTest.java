@@ -55,7 +55,8 @@ class SessionAggregateTest {
         .givenNoPriorActivity()
         .when(new CreateSession("s1", "alice", Map.of("k", "v")))
         .expectEvents(new SessionCreated("s1", NEXT, 9, "alice", Map.of("k", "v"), NOW))
-        .expectResultMessagePayload(new SessionState(NEXT, 9, NOW, NOW, "s1", Map.of("k", "v"), "alice"));
+        .expectResultMessagePayload(
+            new SessionState(NEXT, 9, NOW, NOW, "s1", Map.of("k", "v"), "alice"));
   }
 
   @Test
@@ -78,7 +79,10 @@ class SessionAggregateTest {
 
   @Test
   void createOfAnExistingOrDeletedSessionIsADuplicate() {
-    fixture.given(created()).when(new CreateSession("s1", null, null)).expectException(SessionAlreadyExistsException.class);
+    fixture
+        .given(created())
+        .when(new CreateSession("s1", null, null))
+        .expectException(SessionAlreadyExistsException.class);
     fixture
         .given(created(), new SessionDeleted("s1", FIRST, "alice", Reason.DELETED, T0))
         .when(new CreateSession("s1", null, null))
@@ -98,8 +102,12 @@ class SessionAggregateTest {
   void updateDeepMergesAndDropsTheSystemKey() {
     fixture
         .given(created())
-        .when(new UpdateSession("s1", Map.of("a", Map.of("c", 2), "system", Map.of("x", 1), "l", List.of(1))))
-        .expectEvents(new SessionUpdated("s1", FIRST, "alice", Map.of("a", Map.of("b", 1, "c", 2), "l", List.of(1)), NOW));
+        .when(
+            new UpdateSession(
+                "s1", Map.of("a", Map.of("c", 2), "system", Map.of("x", 1), "l", List.of(1))))
+        .expectEvents(
+            new SessionUpdated(
+                "s1", FIRST, "alice", Map.of("a", Map.of("b", 1, "c", 2), "l", List.of(1)), NOW));
   }
 
   @Test
@@ -113,8 +121,14 @@ class SessionAggregateTest {
   @Test
   void deletedSessionsAreNotFoundForUpdateAndDelete() {
     SessionDeleted deleted = new SessionDeleted("s1", FIRST, "alice", Reason.DELETED, T0);
-    fixture.given(created(), deleted).when(new UpdateSession("s1", null)).expectException(SessionNotFoundException.class);
-    fixture.given(created(), deleted).when(new DeleteSession("s1")).expectException(SessionNotFoundException.class);
+    fixture
+        .given(created(), deleted)
+        .when(new UpdateSession("s1", null))
+        .expectException(SessionNotFoundException.class);
+    fixture
+        .given(created(), deleted)
+        .when(new DeleteSession("s1"))
+        .expectException(SessionNotFoundException.class);
   }
 
   @Test

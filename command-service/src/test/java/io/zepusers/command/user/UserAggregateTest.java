@@ -52,7 +52,8 @@ class UserAggregateTest {
   }
 
   private static UserCreated alice() {
-    return new UserCreated("alice", FIRST, 7, "a@x.io", "Alice", null, Map.of("a", Map.of("b", 1, "c", 2)), T0);
+    return new UserCreated(
+        "alice", FIRST, 7, "a@x.io", "Alice", null, Map.of("a", Map.of("b", 1, "c", 2)), T0);
   }
 
   @Test
@@ -61,7 +62,8 @@ class UserAggregateTest {
         .givenNoPriorActivity()
         .when(new CreateUser("alice", "a@x.io", "Alice", "", Map.of("k", "v")))
         .expectSuccessfulHandlerExecution()
-        .expectEvents(new UserCreated("alice", NEXT, 42, "a@x.io", "Alice", null, Map.of("k", "v"), NOW))
+        .expectEvents(
+            new UserCreated("alice", NEXT, 42, "a@x.io", "Alice", null, Map.of("k", "v"), NOW))
         .expectResultMessagePayload(
             new UserState(NEXT, 42, NOW, NOW, "alice", "a@x.io", "Alice", null, Map.of("k", "v")));
   }
@@ -96,7 +98,13 @@ class UserAggregateTest {
   void updateKeepsOmittedAndEmptyFieldsAndDeepMergesMetadata() {
     fixture
         .given(alice())
-        .when(new UpdateUser("alice", "", null, "Liddell", Map.of("a", Map.of("c", 3, "d", 4), "tags", List.of("x"))))
+        .when(
+            new UpdateUser(
+                "alice",
+                "",
+                null,
+                "Liddell",
+                Map.of("a", Map.of("c", 3, "d", 4), "tags", List.of("x"))))
         .expectEvents(
             new UserUpdated(
                 "alice",
@@ -124,7 +132,9 @@ class UserAggregateTest {
     fixture
         .given(alice())
         .when(new UpdateUser("alice", null, null, null, Map.of()))
-        .expectEvents(new UserUpdated("alice", FIRST, "a@x.io", "Alice", null, Map.of("a", Map.of("b", 1, "c", 2)), NOW));
+        .expectEvents(
+            new UserUpdated(
+                "alice", FIRST, "a@x.io", "Alice", null, Map.of("a", Map.of("b", 1, "c", 2)), NOW));
   }
 
   @Test
@@ -156,9 +166,13 @@ class UserAggregateTest {
   @Test
   void deleteRemovesEverySessionOfTheUserAfterTheUserEvent() {
     directory.withUser("alice", "s1", "s2");
-    fixture.given(alice()).when(new DeleteUser("alice")).expectEvents(new UserDeleted("alice", FIRST, NOW));
+    fixture
+        .given(alice())
+        .when(new DeleteUser("alice"))
+        .expectEvents(new UserDeleted("alice", FIRST, NOW));
     assertThat(otherAggregates.sent())
-        .containsExactly(new RemoveSessionOfDeletedUser("s1"), new RemoveSessionOfDeletedUser("s2"));
+        .containsExactly(
+            new RemoveSessionOfDeletedUser("s1"), new RemoveSessionOfDeletedUser("s2"));
   }
 
   @Test

@@ -1,8 +1,7 @@
 package io.zepusers.gateway.health;
 
-import java.util.regex.Pattern;
-
 import io.zepusers.gateway.errors.PlainText;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
@@ -15,31 +14,31 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Zep's liveness check (chi's {@code Heartbeat("/healthz")}): GET or HEAD answers 200,
- * {@code text/plain}, body {@code .}; never authenticated, never asks a backend.
- * Repeated slashes are collapsed first because zep-js with a base URL ending in {@code /}
- * asks for {@code //healthz}.
+ * Zep's liveness check (chi's {@code Heartbeat("/healthz")}): GET or HEAD answers 200, {@code
+ * text/plain}, body {@code .}; never authenticated, never asks a backend. Repeated slashes are
+ * collapsed first because zep-js with a base URL ending in {@code /} asks for {@code //healthz}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class HealthzFilter implements WebFilter {
 
-    private static final Pattern SLASHES = Pattern.compile("/{2,}");
+  private static final Pattern SLASHES = Pattern.compile("/{2,}");
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        var request = exchange.getRequest();
-        boolean readMethod = HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod());
-        if (!readMethod || !isHealthz(request.getPath().pathWithinApplication().value())) {
-            return chain.filter(exchange);
-        }
-        var response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.OK);
-        response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-        return PlainText.body(response, ".");
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    var request = exchange.getRequest();
+    boolean readMethod =
+        HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod());
+    if (!readMethod || !isHealthz(request.getPath().pathWithinApplication().value())) {
+      return chain.filter(exchange);
     }
+    var response = exchange.getResponse();
+    response.setStatusCode(HttpStatus.OK);
+    response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+    return PlainText.body(response, ".");
+  }
 
-    static boolean isHealthz(String rawPath) {
-        return SLASHES.matcher(rawPath).replaceAll("/").equalsIgnoreCase("/healthz");
-    }
+  static boolean isHealthz(String rawPath) {
+    return SLASHES.matcher(rawPath).replaceAll("/").equalsIgnoreCase("/healthz");
+  }
 }

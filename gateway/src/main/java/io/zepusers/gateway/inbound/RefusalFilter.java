@@ -10,20 +10,23 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Answers the stand-in requests {@link InboundGuard} sends for what it refused, before anything routes them. */
+/**
+ * Answers the stand-in requests {@link InboundGuard} sends for what it refused, before anything
+ * routes them.
+ */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class RefusalFilter implements WebFilter {
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String marker = exchange.getRequest().getHeaders().getFirst(Refusal.HEADER);
-        if (marker == null) {
-            return chain.filter(exchange);
-        }
-        Refusal refusal = Refusal.parse(marker);
-        var response = exchange.getResponse();
-        response.getHeaders().set("Connection", "close");
-        return PlainText.line(response, HttpStatusCode.valueOf(refusal.status()), refusal.line());
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    String marker = exchange.getRequest().getHeaders().getFirst(Refusal.HEADER);
+    if (marker == null) {
+      return chain.filter(exchange);
     }
+    Refusal refusal = Refusal.parse(marker);
+    var response = exchange.getResponse();
+    response.getHeaders().set("Connection", "close");
+    return PlainText.line(response, HttpStatusCode.valueOf(refusal.status()), refusal.line());
+  }
 }

@@ -10,24 +10,24 @@ import org.springframework.web.server.ResponseStatusException;
  */
 public class RequestBodyException extends ResponseStatusException {
 
-    private final String line;
+  private final String line;
 
-    RequestBodyException(HttpStatus status, String line) {
-        super(status, line);
-        this.line = line;
-    }
+  RequestBodyException(HttpStatus status, String line) {
+    super(status, line);
+    this.line = line;
+  }
 
-    static RequestBodyException malformedChunkedBody() {
-        return new RequestBodyException(HttpStatus.BAD_REQUEST, "bad request: malformed chunked body");
-    }
+  static RequestBodyException malformedChunkedBody() {
+    return new RequestBodyException(HttpStatus.BAD_REQUEST, "bad request: malformed chunked body");
+  }
 
-    /** The one line of text/plain to answer. */
-    public String line() {
-        return line;
-    }
+  /** The one line of text/plain to answer. */
+  public String line() {
+    return line;
+  }
 
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-        return this;
-    }
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
 }

@@ -12,10 +12,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * CPU time used by the bench's JVM and every process under it, by part (command-service, query-service, gateway,
- * kafka, and PostgreSQL, whose server runs detached: its postmaster and backends): on a machine that is full, what
- * each part costs per event says more than a rate, which moves with whatever else the machine runs. A process that
- * ends between two readings loses its share (PostgreSQL's pooled backends live for the whole run).
+ * CPU time used by the bench's JVM and every process under it, by part (command-service,
+ * query-service, gateway, kafka, and PostgreSQL, whose server runs detached: its postmaster and
+ * backends): on a machine that is full, what each part costs per event says more than a rate, which
+ * moves with whatever else the machine runs. A process that ends between two readings loses its
+ * share (PostgreSQL's pooled backends live for the whole run).
  */
 final class CpuAccount {
 
@@ -27,18 +28,27 @@ final class CpuAccount {
     this.start = now();
   }
 
-  /** @param postmasterPid the cluster's {@code postmaster.pid} file */
+  /**
+   * @param postmasterPid the cluster's {@code postmaster.pid} file
+   */
   static CpuAccount begin(Path postmasterPid) {
     return new CpuAccount(postmasterPid);
   }
 
-  /** One line: milliseconds of CPU per 1,000 events, per part and in all, since {@link #begin(Path)}. */
+  /**
+   * One line: milliseconds of CPU per 1,000 events, per part and in all, since {@link
+   * #begin(Path)}.
+   */
   String perThousand(long events) {
     Map<String, Duration> end = now();
     StringBuilder line = new StringBuilder("CPU ms per 1,000 events:");
     double total = 0;
     for (Map.Entry<String, Duration> part : end.entrySet()) {
-      double ms = part.getValue().minus(start.getOrDefault(part.getKey(), Duration.ZERO)).toNanos() / 1e6 / events * 1000;
+      double ms =
+          part.getValue().minus(start.getOrDefault(part.getKey(), Duration.ZERO)).toNanos()
+              / 1e6
+              / events
+              * 1000;
       total += ms;
       line.append(String.format(" %s %.0f,", part.getKey(), ms));
     }
@@ -49,10 +59,21 @@ final class CpuAccount {
     Map<String, Duration> parts = new TreeMap<>();
     ProcessHandle self = ProcessHandle.current();
     self.info().totalCpuDuration().ifPresent(cpu -> parts.put("bench", cpu));
-    self.descendants().forEach(p -> p.info().totalCpuDuration().ifPresent(cpu -> parts.merge(part(p.info()), cpu, Duration::plus)));
+    self.descendants()
+        .forEach(
+            p ->
+                p.info()
+                    .totalCpuDuration()
+                    .ifPresent(cpu -> parts.merge(part(p.info()), cpu, Duration::plus)));
     postmaster()
-        .ifPresent(pg -> Stream.concat(Stream.of(pg), pg.descendants())
-            .forEach(p -> p.info().totalCpuDuration().ifPresent(cpu -> parts.merge("postgres", cpu, Duration::plus))));
+        .ifPresent(
+            pg ->
+                Stream.concat(Stream.of(pg), pg.descendants())
+                    .forEach(
+                        p ->
+                            p.info()
+                                .totalCpuDuration()
+                                .ifPresent(cpu -> parts.merge("postgres", cpu, Duration::plus))));
     return parts;
   }
 
@@ -64,7 +85,10 @@ final class CpuAccount {
     }
   }
 
-  /** A service by its jar ({@code -jar .../command-service-0.1.0-SNAPSHOT-exec.jar}), the broker by its main class. */
+  /**
+   * A service by its jar ({@code -jar .../command-service-0.1.0-SNAPSHOT-exec.jar}), the broker by
+   * its main class.
+   */
   private static String part(ProcessHandle.Info info) {
     List<String> args = Arrays.asList(info.arguments().orElse(new String[0]));
     int jar = args.indexOf("-jar");

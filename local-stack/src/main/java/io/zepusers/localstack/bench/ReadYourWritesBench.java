@@ -24,17 +24,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What read-your-writes costs. Starts the whole stack (full-JIT child JVMs), then measures, through the gateway, the
- * latency of reads in each consistency mode, interleaved request by request so that a noisy machine affects every
- * mode alike: {@code default} (waits for the topic end of the user's partition, or all partitions for a list),
- * {@code token} (waits for a write's position) and {@code eventual} (no wait, the baseline). It does so idle and
- * under a concurrent write load, and reports write latency and the projection lag (event stored to readable).
+ * What read-your-writes costs. Starts the whole stack (full-JIT child JVMs), then measures, through
+ * the gateway, the latency of reads in each consistency mode, interleaved request by request so
+ * that a noisy machine affects every mode alike: {@code default} (waits for the topic end of the
+ * user's partition, or all partitions for a list), {@code token} (waits for a write's position) and
+ * {@code eventual} (no wait, the baseline). It does so idle and under a concurrent write load, and
+ * reports write latency and the projection lag (event stored to readable).
  *
  * <p>Run with {@code bench/read-your-writes [reads-per-mode] [writer-threads]}.
  */
 public final class ReadYourWritesBench {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String gateway;
   private final List<String> users = new ArrayList<>();
@@ -61,7 +63,9 @@ public final class ReadYourWritesBench {
       bench.seed(300);
       bench.readRound(Math.max(200, readsPerMode / 4)); // warm-up, not reported
 
-      System.out.printf("%nread latency through the gateway, ms (%d reads per mode, interleaved)%n", readsPerMode);
+      System.out.printf(
+          "%nread latency through the gateway, ms (%d reads per mode, interleaved)%n",
+          readsPerMode);
       System.out.println("| phase | read | mode | p50 | p99 | mean |");
       System.out.println("|---|---|---|---|---|---|");
       bench.report("idle", bench.readRound(readsPerMode));
@@ -100,7 +104,11 @@ public final class ReadYourWritesBench {
   private void seed(int count) throws Exception {
     for (int i = 0; i < count; i++) {
       String id = "bench-" + UUID.randomUUID();
-      HttpResponse<String> r = send("POST", "/api/v1/user", "{\"user_id\":\"" + id + "\",\"metadata\":{\"n\":" + i + "}}");
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/v1/user",
+              "{\"user_id\":\"" + id + "\",\"metadata\":{\"n\":" + i + "}}");
       check(r, 201);
       users.add(id);
       lastToken = r.headers().firstValue("X-Consistency-Token").orElse(lastToken);
@@ -123,8 +131,12 @@ public final class ReadYourWritesBench {
           String path =
               read.equals("get user")
                   ? "/api/v1/user/" + users.get(ThreadLocalRandom.current().nextInt(users.size()))
-                  : "/api/v1/user?limit=10&cursor=" + ThreadLocalRandom.current().nextInt(users.size());
-          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30)).GET();
+                  : "/api/v1/user?limit=10&cursor="
+                      + ThreadLocalRandom.current().nextInt(users.size());
+          HttpRequest.Builder b =
+              HttpRequest.newBuilder(URI.create(gateway + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET();
           if (mode.equals("eventual")) {
             b.header("X-Zep-Consistency", "eventual");
           } else if (mode.equals("token")) {
@@ -149,7 +161,8 @@ public final class ReadYourWritesBench {
         writeNanos.add(System.nanoTime() - t0);
         check(created, 201);
         t0 = System.nanoTime();
-        HttpResponse<String> updated = send("PATCH", "/api/v1/user/" + id, "{\"metadata\":{\"k\":1}}");
+        HttpResponse<String> updated =
+            send("PATCH", "/api/v1/user/" + id, "{\"metadata\":{\"k\":1}}");
         writeNanos.add(System.nanoTime() - t0);
         check(updated, 200);
         lastToken = updated.headers().firstValue("X-Consistency-Token").orElse(lastToken);
@@ -168,7 +181,12 @@ public final class ReadYourWritesBench {
           String[] k = key.split("\\|");
           System.out.printf(
               "| %s | %s | %s | %.2f | %.2f | %.2f |%n",
-              phase, k[0], k[1], pct(sorted, 50), pct(sorted, 99), Arrays.stream(sorted).average().orElse(0) / 1e6);
+              phase,
+              k[0],
+              k[1],
+              pct(sorted, 50),
+              pct(sorted, 99),
+              Arrays.stream(sorted).average().orElse(0) / 1e6);
         });
   }
 
@@ -176,15 +194,22 @@ public final class ReadYourWritesBench {
     if (sorted.length == 0) {
       return Double.NaN;
     }
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)]
+        / 1e6;
   }
 
   private static String metric(String base, String query) throws Exception {
     HttpResponse<String> r =
-        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + query)).build(), HttpResponse.BodyHandlers.ofString());
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + query)).build(),
+            HttpResponse.BodyHandlers.ofString());
     String statistic = query.contains("percentile") ? "VALUE" : "MAX";
-    Matcher m = Pattern.compile("\"statistic\":\"" + statistic + "\",\"value\":([0-9.Ee+-]+)").matcher(r.body());
-    return m.find() ? String.format("%.1f", Double.parseDouble(m.group(1)) * 1000) : "n/a (" + r.statusCode() + ")";
+    Matcher m =
+        Pattern.compile("\"statistic\":\"" + statistic + "\",\"value\":([0-9.Ee+-]+)")
+            .matcher(r.body());
+    return m.find()
+        ? String.format("%.1f", Double.parseDouble(m.group(1)) * 1000)
+        : "n/a (" + r.statusCode() + ")";
   }
 
   private HttpResponse<String> send(String method, String path, String json) throws Exception {
@@ -198,7 +223,8 @@ public final class ReadYourWritesBench {
 
   private static void check(HttpResponse<String> r, int status) {
     if (r.statusCode() != status) {
-      throw new IllegalStateException(r.request().method() + " " + r.uri() + " -> " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          r.request().method() + " " + r.uri() + " -> " + r.statusCode() + ": " + r.body());
     }
   }
 }

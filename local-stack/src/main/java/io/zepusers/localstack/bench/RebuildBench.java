@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -29,11 +28,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How fast the read models rebuild from the event store. Starts a fresh stack, writes {@code events} events straight
- * into the event store as command-service stores them (five per user: created, two updates, a session created and
- * updated; personal data encrypted with a key per user), waits until they are published and the live projection
- * has applied them, then runs a rebuild through the API: command-service writes the store into a new topic
- * generation and query-service builds the read models from it. Reports the rebuild's rate, end to end. Run with
+ * How fast the read models rebuild from the event store. Starts a fresh stack, writes {@code
+ * events} events straight into the event store as command-service stores them (five per user:
+ * created, two updates, a session created and updated; personal data encrypted with a key per
+ * user), waits until they are published and the live projection has applied them, then runs a
+ * rebuild through the API: command-service writes the store into a new topic generation and
+ * query-service builds the read models from it. Reports the rebuild's rate, end to end. Run with
  * {@code bench/rebuild [events=1000000]}.
  */
 public final class RebuildBench {
@@ -50,30 +50,44 @@ public final class RebuildBench {
             .gatewayPort(0)
             .kafkaPort(0)
             .postgresPort(0)
-            // a service that runs out of heap leaves its heap in the data directory, to find out what filled it
+            // a service that runs out of heap leaves its heap in the data directory, to find out
+            // what filled it
             .childJvmOptions(
-                List.of("-Xmx1g", "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + dataDir, "-Daxoniq.update-checker.disabled=true"));
+                List.of(
+                    "-Xmx1g",
+                    "-XX:+HeapDumpOnOutOfMemoryError",
+                    "-XX:HeapDumpPath=" + dataDir,
+                    "-Daxoniq.update-checker.disabled=true"));
     try (LocalStack.Running stack = LocalStack.start(config)) {
       long t0 = System.nanoTime();
       long users = store(stack, events);
-      System.out.printf("wrote %d events into the event store in %.1f s%n", users * 5, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "wrote %d events into the event store in %.1f s%n",
+          users * 5, (System.nanoTime() - t0) / 1e9);
 
       t0 = System.nanoTime();
       String gateway = stack.gatewayUrl();
-      // the live publisher has passed the last stored event, and the live projection has applied every record
+      // the live publisher has passed the last stored event, and the live projection has applied
+      // every record
       while (!liveCaughtUp(stack)) {
         System.out.println("live publisher and projection still catching up ...");
         Thread.sleep(2_000);
       }
       double liveSeconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("live publisher and projection caught up %.1f s after the last write (%.0f events/s)%n", liveSeconds, users * 5 / liveSeconds);
+      System.out.printf(
+          "live publisher and projection caught up %.1f s after the last write (%.0f events/s)%n",
+          liveSeconds, users * 5 / liveSeconds);
 
       CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
       HttpResponse<String> started =
-          HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       if (started.statusCode() != 202) {
-        throw new IllegalStateException("rebuild did not start: " + started.statusCode() + " " + started.body());
+        throw new IllegalStateException(
+            "rebuild did not start: " + started.statusCode() + " " + started.body());
       }
       // the API keeps answering from the current read models while the rebuild runs: read all along
       String status;
@@ -84,25 +98,41 @@ public final class RebuildBench {
       do {
         long r0 = System.nanoTime();
         String userId = "bench-user-" + (1 + (reads * 7919) % Math.max(1, events / 5));
-        int code = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/" + userId)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int code =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/" + userId)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         slowestRead = Math.max(slowestRead, System.nanoTime() - r0);
         reads++;
         failedReads += code == 200 ? 0 : 1;
-        status = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        status =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
         if (System.nanoTime() > nextStatus) {
           System.out.println(status);
           nextStatus = System.nanoTime() + 2_000_000_000L;
         }
-        Thread.sleep(200); // five reads a second: enough to see the API answer, without taking the rebuild's CPU
-      } while (status.contains("\"state\":\"building\"") || status.contains("\"state\":\"preparing\"") || status.contains("\"state\":\"switching\""));
+        Thread.sleep(
+            200); // five reads a second: enough to see the API answer, without taking the rebuild's
+        // CPU
+      } while (status.contains("\"state\":\"building\"")
+          || status.contains("\"state\":\"preparing\"")
+          || status.contains("\"state\":\"switching\""));
       System.out.println(status);
-      System.out.printf("reads during the rebuild: %d, not 200: %d, slowest %.0f ms%n", reads, failedReads, slowestRead / 1e6);
-      Matcher done = Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
+      System.out.printf(
+          "reads during the rebuild: %d, not 200: %d, slowest %.0f ms%n",
+          reads, failedReads, slowestRead / 1e6);
+      Matcher done =
+          Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
       if (!status.contains("\"state\":\"done\"") || !done.find()) {
         throw new IllegalStateException("rebuild failed: " + status);
       }
       System.out.println(cpu.perThousand(Long.parseLong(done.group(1))));
-      System.out.printf("%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+      System.out.printf(
+          "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
     }
   }
 
@@ -111,11 +141,16 @@ public final class RebuildBench {
         Connection queries = DriverManager.getConnection(stack.queriesJdbcUrl());
         Statement c = commands.createStatement();
         Statement q = queries.createStatement();
-        Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+        Admin kafka =
+            Admin.create(
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
       ResultSet head = c.executeQuery("SELECT max(globalindex) FROM domainevententry");
       head.next();
       long last = head.getLong(1);
-      ResultSet token = c.executeQuery("SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = 'kafka-publisher'");
+      ResultSet token =
+          c.executeQuery(
+              "SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = 'kafka-publisher'");
       if (!token.next()) {
         return false;
       }
@@ -128,7 +163,9 @@ public final class RebuildBench {
         latest.put(new TopicPartition("zep.events", p), OffsetSpec.latest());
       }
       Map<Integer, Long> applied = new HashMap<>();
-      ResultSet positions = q.executeQuery("SELECT partition, next_offset FROM consumer_positions WHERE topic = 'zep.events'");
+      ResultSet positions =
+          q.executeQuery(
+              "SELECT partition, next_offset FROM consumer_positions WHERE topic = 'zep.events'");
       while (positions.next()) {
         applied.put(positions.getInt(1), positions.getLong(2));
       }
@@ -141,7 +178,9 @@ public final class RebuildBench {
     }
   }
 
-  /** @return how many users (each with five events) were stored */
+  /**
+   * @return how many users (each with five events) were stored
+   */
   private static long store(LocalStack.Running stack, long events) throws Exception {
     long users = Math.max(1, events / 5);
     try (StoreWriter store = new StoreWriter(stack.commandsJdbcUrl())) {
@@ -153,11 +192,52 @@ public final class RebuildBench {
         UUID sessionUuid = UUID.randomUUID();
         Map<String, Object> metadata = Map.of("plan", Map.of("tier", "pro", "seats", 3), "n", u);
         StoreWriter.Key key = store.newKey(userId);
-        store.append("UserAggregate", userId, 0, new UserCreated(userId, uuid, u, userId + "@example.com", "First", "Last", metadata, t), key);
-        store.append("UserAggregate", userId, 1, new UserUpdated(userId, uuid, userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(1)), key);
-        store.append("UserAggregate", userId, 2, new UserUpdated(userId, uuid, "new-" + userId + "@example.com", "Changed", "Last", metadata, t.plusSeconds(2)), key);
-        store.append("SessionAggregate", "session:" + sessionId, 0, new SessionCreated(sessionId, sessionUuid, u, userId, Map.of("channel", "web"), t.plusSeconds(3)), key);
-        store.append("SessionAggregate", "session:" + sessionId, 1, new SessionUpdated(sessionId, sessionUuid, userId, Map.of("channel", "app"), t.plusSeconds(4)), key);
+        store.append(
+            "UserAggregate",
+            userId,
+            0,
+            new UserCreated(userId, uuid, u, userId + "@example.com", "First", "Last", metadata, t),
+            key);
+        store.append(
+            "UserAggregate",
+            userId,
+            1,
+            new UserUpdated(
+                userId,
+                uuid,
+                userId + "@example.com",
+                "Changed",
+                "Last",
+                metadata,
+                t.plusSeconds(1)),
+            key);
+        store.append(
+            "UserAggregate",
+            userId,
+            2,
+            new UserUpdated(
+                userId,
+                uuid,
+                "new-" + userId + "@example.com",
+                "Changed",
+                "Last",
+                metadata,
+                t.plusSeconds(2)),
+            key);
+        store.append(
+            "SessionAggregate",
+            "session:" + sessionId,
+            0,
+            new SessionCreated(
+                sessionId, sessionUuid, u, userId, Map.of("channel", "web"), t.plusSeconds(3)),
+            key);
+        store.append(
+            "SessionAggregate",
+            "session:" + sessionId,
+            1,
+            new SessionUpdated(
+                sessionId, sessionUuid, userId, Map.of("channel", "app"), t.plusSeconds(4)),
+            key);
       }
     }
     return users;

@@ -22,9 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Writes events straight into command-service's event store, as command-service stores them: Axon's
- * {@code domainevententry} rows with the contract's JSON, personal fields encrypted (AES-GCM) with a key per user in
- * {@code personal_data_keys}. A million events through the API would take more than an hour on a small machine;
- * this takes seconds, and a rebuild then reads, decrypts and republishes exactly what it would read in production.
+ * {@code domainevententry} rows with the contract's JSON, personal fields encrypted (AES-GCM) with
+ * a key per user in {@code personal_data_keys}. A million events through the API would take more
+ * than an hour on a small machine; this takes seconds, and a rebuild then reads, decrypts and
+ * republishes exactly what it would read in production.
  */
 final class StoreWriter implements AutoCloseable {
 
@@ -44,7 +45,9 @@ final class StoreWriter implements AutoCloseable {
         db.prepareStatement(
             "INSERT INTO domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier, metadata, payload, payloadtype, \"timestamp\") "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    keys = db.prepareStatement("INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?)");
+    keys =
+        db.prepareStatement(
+            "INSERT INTO personal_data_keys (user_id, key_id, secret) VALUES (?, ?, ?)");
   }
 
   /** A new user's key. */
@@ -59,7 +62,8 @@ final class StoreWriter implements AutoCloseable {
     return key;
   }
 
-  void append(String aggregateType, String aggregateId, long sequence, ZepEvent event, Key key) throws Exception {
+  void append(String aggregateType, String aggregateId, long sequence, ZepEvent event, Key key)
+      throws Exception {
     ObjectNode json = mapper.valueToTree(event);
     ObjectNode personal = mapper.createObjectNode();
     for (String field : PersonalFields.of(event.getClass())) {
@@ -85,7 +89,8 @@ final class StoreWriter implements AutoCloseable {
     }
   }
 
-  private ObjectNode encrypt(Key key, ObjectNode personal) throws GeneralSecurityException, java.io.IOException {
+  private ObjectNode encrypt(Key key, ObjectNode personal)
+      throws GeneralSecurityException, java.io.IOException {
     byte[] nonce = new byte[12];
     random.nextBytes(nonce);
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -94,7 +99,9 @@ final class StoreWriter implements AutoCloseable {
     ObjectNode envelope = mapper.createObjectNode();
     envelope.put("key_id", key.id().toString());
     envelope.put("nonce", Base64.getEncoder().encodeToString(nonce));
-    envelope.put("ciphertext", Base64.getEncoder().encodeToString(cipher.doFinal(mapper.writeValueAsBytes(personal))));
+    envelope.put(
+        "ciphertext",
+        Base64.getEncoder().encodeToString(cipher.doFinal(mapper.writeValueAsBytes(personal))));
     return envelope;
   }
 

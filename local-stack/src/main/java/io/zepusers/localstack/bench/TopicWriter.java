@@ -12,8 +12,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes events straight onto a stack's topic, as command-service would publish them, in large batches: for benches
- * that need more events than the API could create in the time.
+ * Writes events straight onto a stack's topic, as command-service would publish them, in large
+ * batches: for benches that need more events than the API could create in the time.
  */
 public final class TopicWriter implements AutoCloseable {
 
@@ -22,20 +22,30 @@ public final class TopicWriter implements AutoCloseable {
 
   public TopicWriter(LocalStack.Running stack) {
     this.stack = stack;
-    this.producer = new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 20,
-            ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-        new StringSerializer(),
-        new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                262_144),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
-  /** Sends event number {@code sequence} of {@code aggregate}, stamped with the event's own time. */
+  /**
+   * Sends event number {@code sequence} of {@code aggregate}, stamped with the event's own time.
+   */
   public void send(String aggregate, long sequence, ZepEvent event) {
-    producer.send(CloudEventsKafka.toRecord(stack.topic(),
-        new PublishedEvent(UUID.randomUUID().toString(), event.occurredAt(), aggregate, sequence, event)));
+    producer.send(
+        CloudEventsKafka.toRecord(
+            stack.topic(),
+            new PublishedEvent(
+                UUID.randomUUID().toString(), event.occurredAt(), aggregate, sequence, event)));
   }
 
   /** Waits until Kafka has every event sent, then closes. */

@@ -7,7 +7,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** For auditors: a user's full history from the audit trail (our own endpoint; Zep clients do not call it). */
+/**
+ * For auditors: a user's full history from the audit trail (our own endpoint; Zep clients do not
+ * call it).
+ */
 @RestController
 class AuditController {
 

@@ -12,9 +12,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps every event for auditors, in topic order. When a user is deleted, its personal data (email, names,
- * metadata, and the metadata of its sessions) is removed from its past events: the trail keeps that the user
- * existed, what happened and when, but no API answer shows a deleted user's personal data again.
+ * Keeps every event for auditors, in topic order. When a user is deleted, its personal data (email,
+ * names, metadata, and the metadata of its sessions) is removed from its past events: the trail
+ * keeps that the user existed, what happened and when, but no API answer shows a deleted user's
+ * personal data again.
  */
 @Component
 class AuditProjection implements Projection {
@@ -35,11 +36,19 @@ class AuditProjection implements Projection {
     for (PublishedEvent event : events) {
       pending.add(
           new Object[] {
-            event.subject(), event.aggregateId(), event.sequence(), event.id(), event.type(), Timestamp.from(event.data().occurredAt()),
-            new String(EventJson.toBytes(event.data()), StandardCharsets.UTF_8), event.correlationId(), event.actor()
+            event.subject(),
+            event.aggregateId(),
+            event.sequence(),
+            event.id(),
+            event.type(),
+            Timestamp.from(event.data().occurredAt()),
+            new String(EventJson.toBytes(event.data()), StandardCharsets.UTF_8),
+            event.correlationId(),
+            event.actor()
           });
       if (event.data() instanceof UserDeleted deleted) {
-        // what came before the delete is erased; what the batch adds after it (a new incarnation) is not
+        // what came before the delete is erased; what the batch adds after it (a new incarnation)
+        // is not
         flush(pending);
         erasePersonalData(deleted);
       }
@@ -58,8 +67,7 @@ class AuditProjection implements Projection {
     jdbc.update(
         "UPDATE audit_events SET data = data - 'email' - 'first_name' - 'last_name' - 'metadata', erased = true "
             + "WHERE subject = ? AND type LIKE 'user.%' AND data->>'uuid' = ?",
-        deleted.userId(),
-        deleted.uuid().toString());
+        deleted.userId(), deleted.uuid().toString());
     jdbc.update(
         "UPDATE audit_events SET data = data - 'metadata', erased = true WHERE subject = ? AND type LIKE 'session.%'",
         deleted.userId());

@@ -57,9 +57,29 @@ public class AuditQueries {
     UserView user = null;
     for (ZepEvent event : events("aggregate_id = ? AND type LIKE 'user.%'", userId, asOf)) {
       if (event instanceof UserCreated e) {
-        user = UserView.of(e.uuid(), e.id(), e.createdAt(), e.createdAt(), e.userId(), e.email(), e.firstName(), e.lastName(), e.metadata());
+        user =
+            UserView.of(
+                e.uuid(),
+                e.id(),
+                e.createdAt(),
+                e.createdAt(),
+                e.userId(),
+                e.email(),
+                e.firstName(),
+                e.lastName(),
+                e.metadata());
       } else if (event instanceof UserUpdated e && user != null) {
-        user = new UserView(user.uuid(), user.id(), user.createdAt(), ZepTime.format(e.updatedAt()), user.userId(), e.email(), e.firstName(), e.lastName(), e.metadata());
+        user =
+            new UserView(
+                user.uuid(),
+                user.id(),
+                user.createdAt(),
+                ZepTime.format(e.updatedAt()),
+                user.userId(),
+                e.email(),
+                e.firstName(),
+                e.lastName(),
+                e.metadata());
       } else if (event instanceof UserDeleted) {
         user = null;
       }
@@ -72,10 +92,28 @@ public class AuditQueries {
     Map<String, SessionView> sessions = new LinkedHashMap<>();
     for (ZepEvent event : events("subject = ? AND type LIKE 'session.%'", userId, asOf)) {
       if (event instanceof SessionCreated e && userId.equals(e.userId())) {
-        sessions.put(e.sessionId(), SessionView.of(e.uuid(), e.id(), e.createdAt(), e.createdAt(), e.sessionId(), e.metadata(), e.userId()));
+        sessions.put(
+            e.sessionId(),
+            SessionView.of(
+                e.uuid(),
+                e.id(),
+                e.createdAt(),
+                e.createdAt(),
+                e.sessionId(),
+                e.metadata(),
+                e.userId()));
       } else if (event instanceof SessionUpdated e && sessions.containsKey(e.sessionId())) {
         SessionView s = sessions.get(e.sessionId());
-        sessions.put(e.sessionId(), new SessionView(s.uuid(), s.id(), s.createdAt(), ZepTime.format(e.updatedAt()), s.sessionId(), e.metadata(), s.userId()));
+        sessions.put(
+            e.sessionId(),
+            new SessionView(
+                s.uuid(),
+                s.id(),
+                s.createdAt(),
+                ZepTime.format(e.updatedAt()),
+                s.sessionId(),
+                e.metadata(),
+                s.userId()));
       } else if (event instanceof SessionDeleted e) {
         sessions.remove(e.sessionId());
       }
@@ -87,7 +125,9 @@ public class AuditQueries {
 
   private List<ZepEvent> events(String where, String id, Instant asOf) {
     return jdbc.query(
-        "SELECT type, data::text FROM audit_events WHERE " + where + " AND time <= ? ORDER BY position",
+        "SELECT type, data::text FROM audit_events WHERE "
+            + where
+            + " AND time <= ? ORDER BY position",
         (rs, row) -> {
           Class<? extends ZepEvent> type = EventTypes.classOf(rs.getString(1)).orElseThrow();
           return EventJson.fromBytes(rs.getString(2).getBytes(StandardCharsets.UTF_8), type);

@@ -11,10 +11,11 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * How far the projections have applied the current generation of the topic, per partition (next offset to apply).
- * The consumer of this instance reports each committed batch here; partitions another instance consumes are read
- * from the shared {@code consumer_positions} table while waiting. When the consumer moves to a new generation,
- * waits measured against the old one end with {@link Reach#MOVED_ON}, and the reader measures again.
+ * How far the projections have applied the current generation of the topic, per partition (next
+ * offset to apply). The consumer of this instance reports each committed batch here; partitions
+ * another instance consumes are read from the shared {@code consumer_positions} table while
+ * waiting. When the consumer moves to a new generation, waits measured against the old one end with
+ * {@link Reach#MOVED_ON}, and the reader measures again.
  */
 @Component
 public class AppliedPositions {
@@ -23,7 +24,9 @@ public class AppliedPositions {
   public enum Reach {
     REACHED,
     TIMED_OUT,
-    /** the read models moved to another generation of the topic; the target belongs to the old one */
+    /**
+     * the read models moved to another generation of the topic; the target belongs to the old one
+     */
     MOVED_ON
   }
 
@@ -61,14 +64,18 @@ public class AppliedPositions {
   }
 
   /**
-   * Waits until every partition in {@code targets} of generation {@code of} has been applied up to its offset; when
-   * {@code of} is a later generation than the current one, first until the read models have moved to it.
+   * Waits until every partition in {@code targets} of generation {@code of} has been applied up to
+   * its offset; when {@code of} is a later generation than the current one, first until the read
+   * models have moved to it.
    */
-  public Reach awaitReached(int of, Map<Integer, Long> targets, Duration timeout) throws InterruptedException {
+  public Reach awaitReached(int of, Map<Integer, Long> targets, Duration timeout)
+      throws InterruptedException {
     long now = System.nanoTime();
     long deadline = now + timeout.toNanos();
-    // This instance's consumer usually gets there within milliseconds; the database (where other instances record
-    // the partitions they apply) is asked only after a short wait, and never while holding the lock that the
+    // This instance's consumer usually gets there within milliseconds; the database (where other
+    // instances record
+    // the partitions they apply) is asked only after a short wait, and never while holding the lock
+    // that the
     // consumer and every other reader need.
     long nextDatabaseCheck = now + FIRST_DATABASE_CHECK_NANOS;
     while (true) {
@@ -106,6 +113,7 @@ public class AppliedPositions {
   }
 
   private boolean reached(Map<Integer, Long> targets) {
-    return targets.entrySet().stream().allMatch(t -> applied.getOrDefault(t.getKey(), 0L) >= t.getValue());
+    return targets.entrySet().stream()
+        .allMatch(t -> applied.getOrDefault(t.getKey(), 0L) >= t.getValue());
   }
 }

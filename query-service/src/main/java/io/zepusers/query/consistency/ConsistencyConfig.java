@@ -15,6 +15,9 @@ class ConsistencyConfig implements WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(readYourWrites).addPathPatterns("/api/**").excludePathPatterns("/api/v1/admin/**");
+    registry
+        .addInterceptor(readYourWrites)
+        .addPathPatterns("/api/**")
+        .excludePathPatterns("/api/v1/admin/**");
   }
 }

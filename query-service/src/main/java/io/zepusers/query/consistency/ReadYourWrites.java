@@ -16,10 +16,11 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Makes every read see the writes that were acknowledged before it, by default. A read holding a write's
- * {@code X-Consistency-Token} waits until the projections have applied up to it. A read without one waits until
- * they have applied the topic up to where it ended when the read began: the partition of the user it names, or all
- * partitions. {@code X-Zep-Consistency: eventual} (or {@code ?consistency=eventual}) skips the wait.
+ * Makes every read see the writes that were acknowledged before it, by default. A read holding a
+ * write's {@code X-Consistency-Token} waits until the projections have applied up to it. A read
+ * without one waits until they have applied the topic up to where it ended when the read began: the
+ * partition of the user it names, or all partitions. {@code X-Zep-Consistency: eventual} (or {@code
+ * ?consistency=eventual}) skips the wait.
  */
 @Component
 public class ReadYourWrites implements HandlerInterceptor {
@@ -34,7 +35,10 @@ public class ReadYourWrites implements HandlerInterceptor {
   private final MeterRegistry meters;
 
   ReadYourWrites(
-      AppliedPositions applied, TopicEnds topicEnds, @Value("${zep.consistency.read-timeout:5s}") Duration timeout, MeterRegistry meters) {
+      AppliedPositions applied,
+      TopicEnds topicEnds,
+      @Value("${zep.consistency.read-timeout:5s}") Duration timeout,
+      MeterRegistry meters) {
     this.applied = applied;
     this.topicEnds = topicEnds;
     this.timeout = timeout;
@@ -42,8 +46,10 @@ public class ReadYourWrites implements HandlerInterceptor {
   }
 
   @Override
-  public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
-    if (EVENTUAL.equalsIgnoreCase(request.getHeader(MODE_HEADER)) || EVENTUAL.equalsIgnoreCase(request.getParameter("consistency"))) {
+  public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+      throws Exception {
+    if (EVENTUAL.equalsIgnoreCase(request.getHeader(MODE_HEADER))
+        || EVENTUAL.equalsIgnoreCase(request.getParameter("consistency"))) {
       return true;
     }
     String header = request.getHeader(TOKEN_HEADER);
@@ -58,10 +64,12 @@ public class ReadYourWrites implements HandlerInterceptor {
         int of;
         Map<Integer, Long> target;
         if (token != null && token.generation() >= current.number()) {
-          of = token.generation(); // a later generation's token waits until the read models have moved to it
+          of = token.generation(); // a later generation's token waits until the read models have
+          // moved to it
           target = token.offsets();
         } else {
-          // No token, or one of an earlier generation: every later generation holds the whole history, so the end
+          // No token, or one of an earlier generation: every later generation holds the whole
+          // history, so the end
           // of the current one includes the write.
           of = current.number();
           target = topicEnd(request, current.topic(), left);
@@ -87,34 +95,47 @@ public class ReadYourWrites implements HandlerInterceptor {
     } finally {
       wait.stop(
           Timer.builder("read.waits")
-              .description("How long reads waited for the read models to include the writes before them")
+              .description(
+                  "How long reads waited for the read models to include the writes before them")
               .tag("token", token == null ? "no" : "yes")
               .tag("outcome", outcome)
               .register(meters));
     }
   }
 
-  /** A token no write of ours made (past the end of the topic, or a partition it does not have) is the caller's error. */
-  private void rejectUnreachable(String topic, Map<Integer, Long> target) throws InterruptedException, TimeoutException {
+  /**
+   * A token no write of ours made (past the end of the topic, or a partition it does not have) is
+   * the caller's error.
+   */
+  private void rejectUnreachable(String topic, Map<Integer, Long> target)
+      throws InterruptedException, TimeoutException {
     Map<Integer, Long> ends = topicEnds.all(topic, timeout);
     for (Map.Entry<Integer, Long> position : target.entrySet()) {
       Long end = ends.get(position.getKey());
       if (end == null || position.getValue() > end) {
         throw new BadRequestException(
-            TOKEN_HEADER + " names " + position.getKey() + ":" + position.getValue()
+            TOKEN_HEADER
+                + " names "
+                + position.getKey()
+                + ":"
+                + position.getValue()
                 + ", which the topic has not reached; send the token a write answered with");
       }
     }
   }
 
-  private Map<Integer, Long> topicEnd(HttpServletRequest request, String topic, Duration timeout) throws InterruptedException, TimeoutException {
+  private Map<Integer, Long> topicEnd(HttpServletRequest request, String topic, Duration timeout)
+      throws InterruptedException, TimeoutException {
     @SuppressWarnings("unchecked")
-    Map<String, String> path = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+    Map<String, String> path =
+        (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
     String userId = path == null ? null : path.get("userId");
     return userId != null ? topicEnds.ofKey(topic, userId, timeout) : topicEnds.all(topic, timeout);
   }
 
-  /** A write's token: the generation of the topic (1 when not named) and the offsets per partition. */
+  /**
+   * A write's token: the generation of the topic (1 when not named) and the offsets per partition.
+   */
   record Token(int generation, Map<Integer, Long> offsets) {}
 
   static Token parse(String token) {
@@ -151,7 +172,10 @@ public class ReadYourWrites implements HandlerInterceptor {
   /** The projections did not catch up within the bound: answering now could show stale data. */
   public static class ProjectionBehindException extends RuntimeException {
     public ProjectionBehindException(Duration timeout) {
-      super("the read model did not catch up with the event stream within " + timeout.toMillis() + " ms; retry");
+      super(
+          "the read model did not catch up with the event stream within "
+              + timeout.toMillis()
+              + " ms; retry");
     }
   }
 }

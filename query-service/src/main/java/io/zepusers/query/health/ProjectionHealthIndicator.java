@@ -9,9 +9,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code projection} in {@code /actuator/health} and its readiness group: DOWN while the consumer is not running,
- * or has been failing for longer than {@code zep.projection.unready-after} (its database or the broker away), since
- * every default read then waits its bound and answers 503. UP again by itself once it applies again.
+ * {@code projection} in {@code /actuator/health} and its readiness group: DOWN while the consumer
+ * is not running, or has been failing for longer than {@code zep.projection.unready-after} (its
+ * database or the broker away), since every default read then waits its bound and answers 503. UP
+ * again by itself once it applies again.
  */
 @Component
 class ProjectionHealthIndicator implements HealthIndicator {
@@ -20,7 +21,8 @@ class ProjectionHealthIndicator implements HealthIndicator {
   private final ProjectionStatus status;
   private final Duration unreadyAfter;
 
-  ProjectionHealthIndicator(MessageListenerContainer container, ProjectionStatus status, ProjectionSettings settings) {
+  ProjectionHealthIndicator(
+      MessageListenerContainer container, ProjectionStatus status, ProjectionSettings settings) {
     this.container = container;
     this.status = status;
     this.unreadyAfter = settings.unreadyAfter();
@@ -39,6 +41,8 @@ class ProjectionHealthIndicator implements HealthIndicator {
           .withDetail("last_failure", String.valueOf(status.lastFailure()))
           .build();
     }
-    return Health.up().withDetail("consumer", failing.isZero() ? "applying" : "retrying with backoff").build();
+    return Health.up()
+        .withDetail("consumer", failing.isZero() ? "applying" : "retrying with backoff")
+        .build();
   }
 }

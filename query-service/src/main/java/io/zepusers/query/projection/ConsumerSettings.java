@@ -13,4 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("zep.kafka")
 public record ConsumerSettings(
-    String bootstrapServers, String topic, String groupId, String deadLetterTopic, int maxPollRecords) {}
+    String bootstrapServers,
+    String topic,
+    String groupId,
+    String deadLetterTopic,
+    int maxPollRecords) {}

@@ -14,11 +14,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What the container's error handler does with a record it gives up on. Only a record the projection itself found
- * unapplicable ({@link PoisonRecordException} about exactly that record) goes to the dead-letter topic; anything else
- * is refused, so the handler delivers it again rather than lose it. The record's position is stored in the
- * transaction that waits for the dead letter's acknowledgement: once acknowledged it is not dead-lettered again,
- * not even after a restart (a crash between the acknowledgement and the commit can still send it twice).
+ * What the container's error handler does with a record it gives up on. Only a record the
+ * projection itself found unapplicable ({@link PoisonRecordException} about exactly that record)
+ * goes to the dead-letter topic; anything else is refused, so the handler delivers it again rather
+ * than lose it. The record's position is stored in the transaction that waits for the dead letter's
+ * acknowledgement: once acknowledged it is not dead-lettered again, not even after a restart (a
+ * crash between the acknowledgement and the commit can still send it twice).
  */
 @Component
 class DeadLetterRecoverer implements ConsumerRecordRecoverer {
@@ -58,7 +59,12 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     PoisonRecordException poison = PoisonRecordException.in(exception);
     if (poison == null || !poison.isAbout(record)) {
       throw new IllegalStateException(
-          "not dead-lettering " + record.topic() + "-" + record.partition() + "@" + record.offset()
+          "not dead-lettering "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset()
               + ": it was not found unapplicable; delivering it again");
     }
     boolean sent;
@@ -73,14 +79,28 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     status.progressed();
     applied.advance(record.topic(), Map.of(record.partition(), record.offset() + 1));
     if (sent && poison.isConflict()) {
-      log.error("dead-lettered {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(), record.key(), poison.getMessage());
+      log.error(
+          "dead-lettered {}-{}@{} (key {}): {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.key(),
+          poison.getMessage());
     } else if (sent) {
-      log.warn("dead-lettered {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(), record.key(), poison.getMessage());
+      log.warn(
+          "dead-lettered {}-{}@{} (key {}): {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.key(),
+          poison.getMessage());
     }
   }
 
-  private boolean storePositionAndSend(ConsumerRecord<String, byte[]> record, PoisonRecordException poison) {
-    Long stored = store.lockPositions(record.topic(), List.of(record.partition())).get(record.partition());
+  private boolean storePositionAndSend(
+      ConsumerRecord<String, byte[]> record, PoisonRecordException poison) {
+    Long stored =
+        store.lockPositions(record.topic(), List.of(record.partition())).get(record.partition());
     if (stored != null && stored > record.offset()) {
       return false; // handled before: dead-lettered already, or applied by another instance
     }
@@ -89,9 +109,16 @@ class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     return true;
   }
 
-  /** The error handler delivers the record again at once; waiting here keeps that from spinning while Kafka is away. */
+  /**
+   * The error handler delivers the record again at once; waiting here keeps that from spinning
+   * while Kafka is away.
+   */
   private void backOff() {
-    nextWait = nextWait == 0 ? retry.retryInitialInterval().toMillis() : Math.min(retry.retryMaxInterval().toMillis(), (long) (nextWait * retry.retryMultiplier()));
+    nextWait =
+        nextWait == 0
+            ? retry.retryInitialInterval().toMillis()
+            : Math.min(
+                retry.retryMaxInterval().toMillis(), (long) (nextWait * retry.retryMultiplier()));
     try {
       ListenerUtils.stoppableSleep(container.getIfAvailable(), nextWait);
     } catch (InterruptedException e) {

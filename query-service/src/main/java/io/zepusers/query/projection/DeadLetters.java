@@ -29,9 +29,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes records that can never apply to the dead-letter topic, unchanged, with Spring Kafka's
- * {@link DeadLetterPublishingRecoverer}: the original headers, its {@code kafka_dlt-*} headers, and ours saying why
- * ({@code dlt_reason}) and where from. {@code projection.dead.letters} counts them, {@code projection.conflicts} the
- * ones that conflicted with an applied event.
+ * {@link DeadLetterPublishingRecoverer}: the original headers, its {@code kafka_dlt-*} headers, and
+ * ours saying why ({@code dlt_reason}) and where from. {@code projection.dead.letters} counts them,
+ * {@code projection.conflicts} the ones that conflicted with an applied event.
  */
 @Component
 class DeadLetters implements DisposableBean {
@@ -50,25 +50,37 @@ class DeadLetters implements DisposableBean {
     this.producers =
         new DefaultKafkaProducerFactory<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "query-service-dead-letters",
-                ProducerConfig.ACKS_CONFIG, "all",
-                // a broker that is away fails the send within seconds; the caller retries it with backoff
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "query-service-dead-letters",
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                // a broker that is away fails the send within seconds; the caller retries it with
+                // backoff
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000),
             new StringSerializer(),
             new ByteArraySerializer());
     this.publisher =
         new DeadLetterPublishingRecoverer(
-            new KafkaTemplate<>(producers), (record, e) -> new TopicPartition(settings.deadLetterTopic(), -1));
+            new KafkaTemplate<>(producers),
+            (record, e) -> new TopicPartition(settings.deadLetterTopic(), -1));
     publisher.setHeadersFunction(DeadLetters::ourHeaders);
     publisher.excludeHeader(HeaderNames.HeadersToAdd.EX_STACKTRACE);
     publisher.setWaitForSendResultTimeout(Duration.ofSeconds(30));
-    this.letters = Counter.builder("projection.dead.letters").description("records sent to the dead-letter topic").register(meters);
+    this.letters =
+        Counter.builder("projection.dead.letters")
+            .description("records sent to the dead-letter topic")
+            .register(meters);
     this.conflicts =
         Counter.builder("projection.conflicts")
-            .description("records claiming an applied (aggregate, sequence) with other content, sent to the dead-letter topic")
+            .description(
+                "records claiming an applied (aggregate, sequence) with other content, sent to the dead-letter topic")
             .register(meters);
   }
 
@@ -95,14 +107,21 @@ class DeadLetters implements DisposableBean {
     if (topicExists) {
       return;
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(settings.deadLetterTopic(), 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create dead-letter topic " + settings.deadLetterTopic(), e.getCause());
+        throw new IllegalStateException(
+            "cannot create dead-letter topic " + settings.deadLetterTopic(), e.getCause());
       }
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer while creating " + settings.deadLetterTopic(), e);
+      throw new IllegalStateException(
+          "Kafka did not answer while creating " + settings.deadLetterTopic(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

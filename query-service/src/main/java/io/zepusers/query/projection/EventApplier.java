@@ -14,12 +14,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies a batch of events to every projection, each event once. Every applied event is claimed by (aggregate id,
- * sequence) with a fingerprint of its content. An event at or below the last sequence applied for its aggregate is
- * a redelivery when it carries the claimed fingerprint, and is dropped; with another fingerprint, or claiming a
- * sequence that was skipped, it is a conflict: two different events claim one place in the stream, and the first
- * one applied stays. Runs inside the caller's transaction, against whatever tables its {@code search_path} names
- * (the live read models, or the copies a rebuild fills aside).
+ * Applies a batch of events to every projection, each event once. Every applied event is claimed by
+ * (aggregate id, sequence) with a fingerprint of its content. An event at or below the last
+ * sequence applied for its aggregate is a redelivery when it carries the claimed fingerprint, and
+ * is dropped; with another fingerprint, or claiming a sequence that was skipped, it is a conflict:
+ * two different events claim one place in the stream, and the first one applied stays. Runs inside
+ * the caller's transaction, against whatever tables its {@code search_path} names (the live read
+ * models, or the copies a rebuild fills aside).
  */
 @Component
 public class EventApplier {
@@ -32,10 +33,16 @@ public class EventApplier {
     this.jdbc = jdbc;
   }
 
-  /** An event that claims an applied (aggregate, sequence) with other content; {@code index} is its place in the batch. */
+  /**
+   * An event that claims an applied (aggregate, sequence) with other content; {@code index} is its
+   * place in the batch.
+   */
   public record Conflict(int index, String reason) {}
 
-  /** Applies the events before the first conflict, which it returns; nothing from the conflict on is applied. */
+  /**
+   * Applies the events before the first conflict, which it returns; nothing from the conflict on is
+   * applied.
+   */
   public Optional<Conflict> applyUntilConflict(List<PublishedEvent> events) {
     List<Verdict> verdicts = judge(events);
     int end = 0;
@@ -43,7 +50,9 @@ public class EventApplier {
       end++;
     }
     apply(events.subList(0, end), verdicts.subList(0, end));
-    return end < verdicts.size() ? Optional.of(new Conflict(end, verdicts.get(end).conflict())) : Optional.empty();
+    return end < verdicts.size()
+        ? Optional.of(new Conflict(end, verdicts.get(end).conflict()))
+        : Optional.empty();
   }
 
   /** Applies every event that does not conflict; returns the conflicts, which were skipped. */
@@ -59,12 +68,17 @@ public class EventApplier {
     return conflicts;
   }
 
-  /** For each event: fresh (with its fingerprint), a redelivery (fresh false, no conflict), or a conflict. */
+  /**
+   * For each event: fresh (with its fingerprint), a redelivery (fresh false, no conflict), or a
+   * conflict.
+   */
   private record Verdict(boolean fresh, byte[] fingerprint, String conflict) {}
 
   private record Claim(String aggregateId, long sequence) {}
 
-  /** Marks a claim that is not in the table at all, as opposed to one stored without a fingerprint. */
+  /**
+   * Marks a claim that is not in the table at all, as opposed to one stored without a fingerprint.
+   */
   private static final byte[] NEVER_APPLIED = new byte[0];
 
   private List<Verdict> judge(List<PublishedEvent> events) {
@@ -95,22 +109,36 @@ public class EventApplier {
         continue;
       }
       Claim claim = new Claim(event.aggregateId(), event.sequence());
-      byte[] claimed = claimedHere.containsKey(claim) ? claimedHere.get(claim) : stored.getOrDefault(claim, NEVER_APPLIED);
-      verdicts.add(new Verdict(false, fingerprints.get(i), conflict(event, claimed, fingerprints.get(i))));
+      byte[] claimed =
+          claimedHere.containsKey(claim)
+              ? claimedHere.get(claim)
+              : stored.getOrDefault(claim, NEVER_APPLIED);
+      verdicts.add(
+          new Verdict(false, fingerprints.get(i), conflict(event, claimed, fingerprints.get(i))));
     }
     return verdicts;
   }
 
   private static String conflict(PublishedEvent event, byte[] claimed, byte[] fingerprint) {
     if (claimed == NEVER_APPLIED) {
-      return event.aggregateId() + " sequence " + event.sequence() + " (event " + event.id() + ") arrived after a later sequence of "
-          + event.aggregateId() + " was applied, and was never applied itself";
+      return event.aggregateId()
+          + " sequence "
+          + event.sequence()
+          + " (event "
+          + event.id()
+          + ") arrived after a later sequence of "
+          + event.aggregateId()
+          + " was applied, and was never applied itself";
     }
     if (claimed == null || Arrays.equals(claimed, fingerprint)) {
       return null; // a redelivery (or one applied before fingerprints were kept)
     }
-    return event.aggregateId() + " sequence " + event.sequence() + " was already applied with other content than event "
-        + event.id() + " has";
+    return event.aggregateId()
+        + " sequence "
+        + event.sequence()
+        + " was already applied with other content than event "
+        + event.id()
+        + " has";
   }
 
   private void apply(List<PublishedEvent> events, List<Verdict> verdicts) {
@@ -121,7 +149,8 @@ public class EventApplier {
       if (verdicts.get(i).fresh()) {
         PublishedEvent event = events.get(i);
         fresh.add(event);
-        claims.add(new Object[] {event.aggregateId(), event.sequence(), verdicts.get(i).fingerprint()});
+        claims.add(
+            new Object[] {event.aggregateId(), event.sequence(), verdicts.get(i).fingerprint()});
         lastPerAggregate.merge(event.aggregateId(), event.sequence(), Math::max);
       }
     }
@@ -129,7 +158,9 @@ public class EventApplier {
       return;
     }
     projections.forEach(p -> p.apply(fresh));
-    jdbc.batchUpdate("INSERT INTO applied_events (aggregate_id, sequence, fingerprint) VALUES (?, ?, ?)", claims);
+    jdbc.batchUpdate(
+        "INSERT INTO applied_events (aggregate_id, sequence, fingerprint) VALUES (?, ?, ?)",
+        claims);
     List<Object[]> rows = new ArrayList<>(lastPerAggregate.size());
     lastPerAggregate.forEach((aggregate, sequence) -> rows.add(new Object[] {aggregate, sequence}));
     jdbc.batchUpdate(
@@ -154,7 +185,10 @@ public class EventApplier {
     return last;
   }
 
-  /** The stored fingerprint of each claim that exists (null for claims made before fingerprints were kept). */
+  /**
+   * The stored fingerprint of each claim that exists (null for claims made before fingerprints were
+   * kept).
+   */
   private Map<Claim, byte[]> storedFingerprints(Set<Claim> claims) {
     Map<Claim, byte[]> stored = new HashMap<>();
     if (claims.isEmpty()) {

@@ -14,9 +14,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * What tells two records claiming the same (aggregate, sequence) apart: SHA-256 of the event id, its type and its
- * data without the personal fields. Those are left out because a user's delete erases them in the event store, so
- * the same event re-published afterwards no longer carries them; everything else of an event never changes.
+ * What tells two records claiming the same (aggregate, sequence) apart: SHA-256 of the event id,
+ * its type and its data without the personal fields. Those are left out because a user's delete
+ * erases them in the event store, so the same event re-published afterwards no longer carries them;
+ * everything else of an event never changes.
  */
 final class Fingerprints {
 
@@ -38,7 +39,8 @@ final class Fingerprints {
     try {
       sha256.update(MAPPER.writeValueAsBytes(event.data()));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write " + event.type() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot write " + event.type() + ": " + e.getOriginalMessage(), e);
     }
     return sha256.digest();
   }

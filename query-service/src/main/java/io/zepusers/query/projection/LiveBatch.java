@@ -15,9 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
- * The live projection's work in one transaction: applies records up to the first one that can never apply, and
- * stores how far it got in each partition. Records below a partition's stored position were handled before (by
- * this instance before a retry, or by another during a rebalance) and are passed over.
+ * The live projection's work in one transaction: applies records up to the first one that can never
+ * apply, and stores how far it got in each partition. Records below a partition's stored position
+ * were handled before (by this instance before a retry, or by another during a rebalance) and are
+ * passed over.
  */
 @Component
 class LiveBatch {
@@ -37,9 +38,11 @@ class LiveBatch {
    *
    * @param positions the next offset of each partition it moved
    * @param handled the records it applied or passed over, in order
-   * @param poison the first record it found can never apply, which it left for the dead-letter topic; or null
-   * @param movedTo the generation the read models follow from now on, when it is not the one the records are of
-   *     (another instance or a rebuild moved them, or this batch met the end of its generation); or null
+   * @param poison the first record it found can never apply, which it left for the dead-letter
+   *     topic; or null
+   * @param movedTo the generation the read models follow from now on, when it is not the one the
+   *     records are of (another instance or a rebuild moved them, or this batch met the end of its
+   *     generation); or null
    */
   record Outcome(
       Map<Integer, Long> positions,
@@ -52,15 +55,19 @@ class LiveBatch {
       handled = List.copyOf(handled);
     }
 
-    Outcome(Map<Integer, Long> positions, List<ConsumerRecord<String, byte[]>> handled, PoisonRecordException poison) {
+    Outcome(
+        Map<Integer, Long> positions,
+        List<ConsumerRecord<String, byte[]>> handled,
+        PoisonRecordException poison) {
       this(positions, handled, poison, null);
     }
   }
 
   /**
-   * Call inside a transaction, with records of generation {@code of} only. Reads the generation the read models
-   * follow, shared-locked; if it is another, applies nothing. A record that ends the generation moves the read
-   * models to the next one (they hold every event, so applying it from its beginning skips what was applied).
+   * Call inside a transaction, with records of generation {@code of} only. Reads the generation the
+   * read models follow, shared-locked; if it is another, applies nothing. A record that ends the
+   * generation moves the read models to the next one (they hold every event, so applying it from
+   * its beginning skips what was applied).
    */
   Outcome apply(ReadModelGeneration.Generation of, List<ConsumerRecord<String, byte[]>> records) {
     ReadModelGeneration.Generation following = generations.lockShared();
@@ -98,7 +105,8 @@ class LiveBatch {
     Optional<EventApplier.Conflict> conflict = applier.applyUntilConflict(events);
     if (conflict.isPresent()) {
       end = eventAt.get(conflict.get().index());
-      poison = new PoisonRecordException("conflict: " + conflict.get().reason(), records.get(end), true);
+      poison =
+          new PoisonRecordException("conflict: " + conflict.get().reason(), records.get(end), true);
       ended = null;
     }
 
@@ -114,7 +122,12 @@ class LiveBatch {
     if (ended != null) {
       String nextTopic = TopicGenerations.nextTopic(ended);
       movedTo =
-          generations.of(nextTopic).orElseThrow(() -> new UndecodableRecordException("the end of " + of.topic() + " names " + nextTopic));
+          generations
+              .of(nextTopic)
+              .orElseThrow(
+                  () ->
+                      new UndecodableRecordException(
+                          "the end of " + of.topic() + " names " + nextTopic));
       if (movedTo.number() > of.number()) {
         generations.advanceTo(movedTo);
       } else {

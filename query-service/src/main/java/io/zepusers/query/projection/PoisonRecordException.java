@@ -3,9 +3,9 @@ package io.zepusers.query.projection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One record that can never be applied: it does not decode, it conflicts with an event applied before, or it fails
- * alone with a data error. It goes to the dead-letter topic, once, and the projection moves past it. The message is
- * the {@code dlt_reason}.
+ * One record that can never be applied: it does not decode, it conflicts with an event applied
+ * before, or it fails alone with a data error. It goes to the dead-letter topic, once, and the
+ * projection moves past it. The message is the {@code dlt_reason}.
  */
 public final class PoisonRecordException extends RuntimeException {
 
@@ -23,7 +23,9 @@ public final class PoisonRecordException extends RuntimeException {
   }
 
   boolean isAbout(ConsumerRecord<?, ?> record) {
-    return record.topic().equals(topic) && record.partition() == partition && record.offset() == offset;
+    return record.topic().equals(topic)
+        && record.partition() == partition
+        && record.offset() == offset;
   }
 
   boolean isConflict() {

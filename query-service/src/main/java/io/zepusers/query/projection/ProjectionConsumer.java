@@ -30,16 +30,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Feeds every projection from the event topic, as the listener of Spring Kafka's container. Each poll is applied in
- * one database transaction together with the next offset of each partition, and on assignment the consumer seeks
- * to those stored offsets: a crash at any point neither loses nor doubles an effect. Kafka's own group offsets are
- * committed afterwards, for monitoring only.
+ * Feeds every projection from the event topic, as the listener of Spring Kafka's container. Each
+ * poll is applied in one database transaction together with the next offset of each partition, and
+ * on assignment the consumer seeks to those stored offsets: a crash at any point neither loses nor
+ * doubles an effect. Kafka's own group offsets are committed afterwards, for monitoring only.
  *
- * <p>A failure that passes (see {@link Failures}) is thrown as is: the container's error handler backs off and
- * delivers the batch again, without end, and never dead-letters for it. A record that can never apply is found
- * (undecodable and conflicting records at once; one that fails with a data error by applying the batch one record
- * at a time), the records before it are committed, and it is reported by a {@link BatchListenerFailedException}: the
- * error handler hands it to {@link DeadLetterRecoverer}, once, and delivers the rest again.
+ * <p>A failure that passes (see {@link Failures}) is thrown as is: the container's error handler
+ * backs off and delivers the batch again, without end, and never dead-letters for it. A record that
+ * can never apply is found (undecodable and conflicting records at once; one that fails with a data
+ * error by applying the batch one record at a time), the records before it are committed, and it is
+ * reported by a {@link BatchListenerFailedException}: the error handler hands it to {@link
+ * DeadLetterRecoverer}, once, and delivers the rest again.
  */
 @Component
 public class ProjectionConsumer implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
@@ -76,7 +77,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
         Timer.builder("projection.lag")
             .description("from an event being stored to its change being visible in the read model")
             .publishPercentiles(0.5, 0.99)
-            // buckets, so that a scraper can compute the lag of any time window (histogram_quantile)
+            // buckets, so that a scraper can compute the lag of any time window
+            // (histogram_quantile)
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(1))
@@ -89,9 +91,9 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   /**
-   * Applies the records of the generation the read models follow. The consumer subscribes to every generation of
-   * the topic (a pattern), so that it can move to a new one without a restart; the partitions of the others are
-   * paused.
+   * Applies the records of the generation the read models follow. The consumer subscribes to every
+   * generation of the topic (a pattern), so that it can move to a new one without a restart; the
+   * partitions of the others are paused.
    */
   @Override
   public void onMessage(List<ConsumerRecord<String, byte[]>> all) {
@@ -120,8 +122,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   /**
-   * Follows generation {@code next} from the positions the read models hold for it (from its beginning when none:
-   * what was applied before is passed over by (aggregate id, sequence)).
+   * Follows generation {@code next} from the positions the read models hold for it (from its
+   * beginning when none: what was applied before is passed over by (aggregate id, sequence)).
    */
   private void moveTo(ReadModelGeneration.Generation next) {
     Map<Integer, Long> stored = storedPositions(next.topic());
@@ -142,15 +144,17 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       }
     }
     if (!hasNext) {
-      lookForNewGenerations(); // else reads wait for it until the next metadata refresh (up to metadata.max.age.ms)
+      lookForNewGenerations(); // else reads wait for it until the next metadata refresh (up to
+      // metadata.max.age.ms)
     }
     log.info("the read models follow {} (generation {}) from now on", next.topic(), next.number());
   }
 
   /**
-   * Has the group match the topic pattern against the broker's topics now, instead of at the next metadata refresh:
-   * the consumer rejoins the group, and a rejoin of a pattern subscription refreshes the metadata first. A new
-   * generation's partitions are then assigned (paused until the read models move to it) within a rebalance.
+   * Has the group match the topic pattern against the broker's topics now, instead of at the next
+   * metadata refresh: the consumer rejoins the group, and a rejoin of a pattern subscription
+   * refreshes the metadata first. A new generation's partitions are then assigned (paused until the
+   * read models move to it) within a rebalance.
    */
   public void lookForNewGenerations() {
     MessageListenerContainer c = container.getIfAvailable();
@@ -159,7 +163,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     }
   }
 
-  private void seekToStored(TopicPartition partition, Map<Integer, Long> stored, ConsumerSeekCallback callback) {
+  private void seekToStored(
+      TopicPartition partition, Map<Integer, Long> stored, ConsumerSeekCallback callback) {
     Long offset = stored.get(partition.partition());
     if (offset != null) {
       callback.seek(partition.topic(), partition.partition(), offset);
@@ -175,8 +180,12 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     }
   }
 
-  /** The batch in one transaction; if a record in it fails with a data error, one transaction per record up to it. */
-  private LiveBatch.Outcome applyAll(ReadModelGeneration.Generation of, List<ConsumerRecord<String, byte[]>> records) {
+  /**
+   * The batch in one transaction; if a record in it fails with a data error, one transaction per
+   * record up to it.
+   */
+  private LiveBatch.Outcome applyAll(
+      ReadModelGeneration.Generation of, List<ConsumerRecord<String, byte[]>> records) {
     try {
       return committed(of, transactions.execute(tx -> batches.apply(of, records)));
     } catch (RuntimeException e) {
@@ -184,7 +193,10 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
         status.failed(e);
         throw e;
       }
-      log.warn("a batch of {} records failed, applying them one by one to find the one that cannot apply: {}", records.size(), Failures.describe(e));
+      log.warn(
+          "a batch of {} records failed, applying them one by one to find the one that cannot apply: {}",
+          records.size(),
+          Failures.describe(e));
     }
     Map<Integer, Long> positions = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
@@ -197,7 +209,11 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
           status.failed(e);
           throw e;
         }
-        alone = new LiveBatch.Outcome(Map.of(), List.of(), new PoisonRecordException("cannot apply: " + Failures.describe(e), record, false));
+        alone =
+            new LiveBatch.Outcome(
+                Map.of(),
+                List.of(),
+                new PoisonRecordException("cannot apply: " + Failures.describe(e), record, false));
       }
       alone.positions().forEach((partition, next) -> positions.merge(partition, next, Math::max));
       if (alone.movedTo() != null) {
@@ -211,7 +227,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   /** After the commit: readers waiting for these positions may go on. */
-  private LiveBatch.Outcome committed(ReadModelGeneration.Generation of, LiveBatch.Outcome outcome) {
+  private LiveBatch.Outcome committed(
+      ReadModelGeneration.Generation of, LiveBatch.Outcome outcome) {
     status.progressed();
     applied.advance(of.topic(), outcome.positions());
     recordLag(outcome.handled());
@@ -225,7 +242,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       Header time = record.headers().lastHeader(CloudEventsKafka.TIME);
       if (time != null) {
         try {
-          long stored = Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
+          long stored =
+              Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
           lag.record(Math.max(0, now - stored), TimeUnit.MILLISECONDS);
         } catch (DateTimeParseException e) {
           // not ours; it went to the dead-letter topic
@@ -235,11 +253,13 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   }
 
   /**
-   * Positions live in the read-model database; Kafka's committed offsets are only a fallback for new partitions.
-   * While the database cannot be read, this waits (with backoff): consuming from anywhere else could skip records.
+   * Positions live in the read-model database; Kafka's committed offsets are only a fallback for
+   * new partitions. While the database cannot be read, this waits (with backoff): consuming from
+   * anywhere else could skip records.
    */
   @Override
-  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+  public void onPartitionsAssigned(
+      Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
     ReadModelGeneration.Generation of = applied.generation();
     Map<Integer, Long> stored = storedPositions(of.topic());
     if (stored == null) {
@@ -274,7 +294,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
         if (c != null && !c.isRunning()) {
           return null;
         }
-        wait = Math.min(retry.retryMaxInterval().toMillis(), (long) (wait * retry.retryMultiplier()));
+        wait =
+            Math.min(retry.retryMaxInterval().toMillis(), (long) (wait * retry.retryMultiplier()));
       }
     }
   }

@@ -19,38 +19,52 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The projection's Kafka consumer: Spring Kafka's listener container with one consumer thread, fed by the
- * {@code zep.kafka.*} settings, its error handler retrying with {@code zep.projection.retry-*} backoff.
+ * The projection's Kafka consumer: Spring Kafka's listener container with one consumer thread, fed
+ * by the {@code zep.kafka.*} settings, its error handler retrying with {@code
+ * zep.projection.retry-*} backoff.
  */
 @Configuration(proxyBeanMethods = false)
 class ProjectionKafkaConfig {
 
   @Bean
-  ConsumerFactory<String, byte[]> projectionConsumerFactory(ConsumerSettings settings, MeterRegistry meters) {
-    DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            // notice the topic quickly when command-service creates it after we start
-            ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
-    // the consumer's own metrics, among them the projection's lag in records (kafka.consumer.fetch.manager.records.lag)
+  ConsumerFactory<String, byte[]> projectionConsumerFactory(
+      ConsumerSettings settings, MeterRegistry meters) {
+    DefaultKafkaConsumerFactory<String, byte[]> factory =
+        new DefaultKafkaConsumerFactory<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                settings.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                settings.maxPollRecords(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                // notice the topic quickly when command-service creates it after we start
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                5_000),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    // the consumer's own metrics, among them the projection's lag in records
+    // (kafka.consumer.fetch.manager.records.lag)
     factory.addListener(new MicrometerConsumerListener<>(meters));
     return factory;
   }
 
   /**
-   * Retries a batch that failed for a reason that passes without end (the backoff never stops); gives a record up,
-   * to {@link DeadLetterRecoverer}, at once and only when the listener reported it as a {@link PoisonRecordException}.
+   * Retries a batch that failed for a reason that passes without end (the backoff never stops);
+   * gives a record up, to {@link DeadLetterRecoverer}, at once and only when the listener reported
+   * it as a {@link PoisonRecordException}.
    */
   @Bean
-  DefaultErrorHandler projectionErrorHandler(DeadLetterRecoverer recoverer, ProjectionSettings retry) {
-    ExponentialBackOff backOff = new ExponentialBackOff(retry.retryInitialInterval().toMillis(), retry.retryMultiplier());
+  DefaultErrorHandler projectionErrorHandler(
+      DeadLetterRecoverer recoverer, ProjectionSettings retry) {
+    ExponentialBackOff backOff =
+        new ExponentialBackOff(retry.retryInitialInterval().toMillis(), retry.retryMultiplier());
     backOff.setMaxInterval(retry.retryMaxInterval().toMillis());
     backOff.setMaxElapsedTime(Long.MAX_VALUE);
     backOff.setMaxAttempts(Long.MAX_VALUE);
@@ -67,10 +81,13 @@ class ProjectionKafkaConfig {
       ProjectionConsumer listener,
       DefaultErrorHandler projectionErrorHandler,
       ConsumerSettings settings) {
-    // every generation of the topic: the consumer moves to a new one without a restart (ProjectionConsumer)
-    ContainerProperties properties = new ContainerProperties(TopicGenerations.pattern(settings.topic()));
+    // every generation of the topic: the consumer moves to a new one without a restart
+    // (ProjectionConsumer)
+    ContainerProperties properties =
+        new ContainerProperties(TopicGenerations.pattern(settings.topic()));
     properties.setMessageListener(listener);
-    // our positions are committed with the read model; Kafka's offsets only show the lag to monitoring
+    // our positions are committed with the read model; Kafka's offsets only show the lag to
+    // monitoring
     properties.setAckMode(ContainerProperties.AckMode.BATCH);
     properties.setSyncCommits(false);
     properties.setPollTimeout(1_000);

@@ -5,9 +5,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How the projection waits out failures that pass (its database or the broker unreachable): it retries without
- * end, waiting {@code retryInitialInterval}, then {@code retryMultiplier} times longer each time, at most
- * {@code retryMaxInterval}. Readiness turns DOWN once it has been failing for longer than {@code unreadyAfter}.
+ * How the projection waits out failures that pass (its database or the broker unreachable): it
+ * retries without end, waiting {@code retryInitialInterval}, then {@code retryMultiplier} times
+ * longer each time, at most {@code retryMaxInterval}. Readiness turns DOWN once it has been failing
+ * for longer than {@code unreadyAfter}.
  */
 @ConfigurationProperties("zep.projection")
 public record ProjectionSettings(

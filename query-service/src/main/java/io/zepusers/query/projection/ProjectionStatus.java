@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the projection is making progress or waiting out a failure that passes (its database or the broker
- * unreachable), since when, and why. Readiness reads it; {@code projection.transient.failures} counts the attempts
- * that failed so.
+ * Whether the projection is making progress or waiting out a failure that passes (its database or
+ * the broker unreachable), since when, and why. Readiness reads it; {@code
+ * projection.transient.failures} counts the attempts that failed so.
  */
 @Component
 public class ProjectionStatus {
@@ -26,7 +26,8 @@ public class ProjectionStatus {
   ProjectionStatus(MeterRegistry meters) {
     this.transientFailures =
         Counter.builder("projection.transient.failures")
-            .description("attempts to apply or dead-letter that failed for a reason that passes, and are retried")
+            .description(
+                "attempts to apply or dead-letter that failed for a reason that passes, and are retried")
             .register(meters);
   }
 
@@ -37,13 +38,18 @@ public class ProjectionStatus {
     if (!failing) {
       failing = true;
       failingSince = System.nanoTime();
-      log.warn("projection is waiting (retrying with backoff, never dead-lettering for this): {}", lastFailure);
+      log.warn(
+          "projection is waiting (retrying with backoff, never dead-lettering for this): {}",
+          lastFailure);
     }
   }
 
   synchronized void progressed() {
     if (failing) {
-      log.info("projection applies again after {} ms and {} failed attempts", Duration.ofNanos(System.nanoTime() - failingSince).toMillis(), attempts);
+      log.info(
+          "projection applies again after {} ms and {} failed attempts",
+          Duration.ofNanos(System.nanoTime() - failingSince).toMillis(),
+          attempts);
       failing = false;
       attempts = 0;
       lastFailure = null;

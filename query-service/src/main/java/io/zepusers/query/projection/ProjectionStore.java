@@ -9,7 +9,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The projection's own bookkeeping: positions per partition and the last applied sequence per event stream. */
+/**
+ * The projection's own bookkeeping: positions per partition and the last applied sequence per event
+ * stream.
+ */
 @Component
 public class ProjectionStore {
 
@@ -42,8 +45,9 @@ public class ProjectionStore {
   }
 
   /**
-   * Next offset to apply of these partitions, locked until the transaction ends: while two instances both hold a
-   * partition (during a rebalance), the second waits for the first's commit and then sees how far it got.
+   * Next offset to apply of these partitions, locked until the transaction ends: while two
+   * instances both hold a partition (during a rebalance), the second waits for the first's commit
+   * and then sees how far it got.
    */
   public Map<Integer, Long> lockPositions(String topic, Collection<Integer> partitions) {
     Map<Integer, Long> positions = new HashMap<>();

@@ -15,19 +15,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * command-service's calls for topic generations, which a rebuild drives: start one, watch it, let it take over.
- * When API keys are on, each call carries a short-lived admin key signed with the shared secret.
+ * command-service's calls for topic generations, which a rebuild drives: start one, watch it, let
+ * it take over. When API keys are on, each call carries a short-lived admin key signed with the
+ * shared secret.
  */
 @Component
 class CommandService {
 
   /** Where the builder of a generation is. */
-  record Progress(String state, long position, long storePosition, long eventsWritten, String error) {}
+  record Progress(
+      String state, long position, long storePosition, long eventsWritten, String error) {}
 
   private final URI base;
   private final String secret;
   private final ObjectMapper json;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   CommandService(
       @Value("${zep.command-service.url:http://127.0.0.1:8081}") URI base,
@@ -57,7 +60,10 @@ class CommandService {
     throw new IllegalStateException("command-service knows no generation " + generation);
   }
 
-  /** Lets the generation take over; command-service answers 503 while its publisher is behind, which is retried. */
+  /**
+   * Lets the generation take over; command-service answers 503 while its publisher is behind, which
+   * is retried.
+   */
   void takeOver(int generation) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
@@ -66,7 +72,9 @@ class CommandService {
         return;
       } catch (Unavailable e) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("generation " + generation + " could not take over within 60 s: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "generation " + generation + " could not take over within 60 s: " + e.getMessage(),
+              e);
         }
       }
     }
@@ -78,16 +86,23 @@ class CommandService {
 
   private JsonNode call(String method, String path, int expected) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (!secret.isEmpty()) {
       long exp = Instant.now().plusSeconds(300).getEpochSecond();
-      request.header("Authorization", "Bearer " + ApiKeys.sign(secret, "{\"sub\":\"query-service\",\"admin\":true,\"exp\":" + exp + "}"));
+      request.header(
+          "Authorization",
+          "Bearer "
+              + ApiKeys.sign(
+                  secret, "{\"sub\":\"query-service\",\"admin\":true,\"exp\":" + exp + "}"));
     }
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IllegalStateException("command-service at " + base + " cannot be reached: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "command-service at " + base + " cannot be reached: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -96,7 +111,14 @@ class CommandService {
       throw new Unavailable(response.body().strip());
     }
     if (response.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + path + " on command-service answered " + response.statusCode() + ": " + response.body().strip());
+      throw new IllegalStateException(
+          method
+              + " "
+              + path
+              + " on command-service answered "
+              + response.statusCode()
+              + ": "
+              + response.body().strip());
     }
     return json.readTree(response.body().isEmpty() ? "null" : response.body());
   }

@@ -4,17 +4,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.CloudEventsKafka.UndecodableRecordException;
+import io.zepusers.events.PublishedEvent;
+import io.zepusers.events.TopicGenerations;
 import io.zepusers.query.projection.ConsumerSettings;
 import io.zepusers.query.projection.EventApplier;
 import io.zepusers.query.projection.Failures;
 import io.zepusers.query.projection.ProjectionConsumer;
 import io.zepusers.query.projection.ProjectionStore;
-import io.zepusers.events.TopicGenerations;
 import io.zepusers.query.projection.ReadModelGeneration.Generation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,15 +30,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
-import java.time.Duration;
-import java.time.Instant;
-import io.zepusers.events.PublishedEvent;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -51,27 +51,45 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Rebuilds every read model from the event store while the API keeps answering from the current ones.
+ * Rebuilds every read model from the event store while the API keeps answering from the current
+ * ones.
  *
- * <p>command-service writes the whole store into a new generation of the topic ({@link CommandService}); the same
- * projections fill copies of the tables in schema {@code rebuild} from it (the transaction's {@code search_path}
- * points there), one worker per partition, following the new generation as it grows. Once they are close to its
- * end, the rebuild locks {@code read_model_generation} (every instance's live batches wait from here), lets the new
- * generation take over on the write side (nothing more arrives in the old one), applies the new generation up to its
- * end, checks that no event stream is behind where the live tables had it, and in the same transaction swaps the
- * tables and moves {@code read_model_generation} on. Each instance's consumer then follows the new generation from
- * the positions the rebuilt tables carry. Deleted users' personal data is already shredded in the store, so no
- * rebuild brings it back. Progress (events done, total, rate, ETA) is in {@link #status()} and in the log.
+ * <p>command-service writes the whole store into a new generation of the topic ({@link
+ * CommandService}); the same projections fill copies of the tables in schema {@code rebuild} from
+ * it (the transaction's {@code search_path} points there), one worker per partition, following the
+ * new generation as it grows. Once they are close to its end, the rebuild locks {@code
+ * read_model_generation} (every instance's live batches wait from here), lets the new generation
+ * take over on the write side (nothing more arrives in the old one), applies the new generation up
+ * to its end, checks that no event stream is behind where the live tables had it, and in the same
+ * transaction swaps the tables and moves {@code read_model_generation} on. Each instance's consumer
+ * then follows the new generation from the positions the rebuilt tables carry. Deleted users'
+ * personal data is already shredded in the store, so no rebuild brings it back. Progress (events
+ * done, total, rate, ETA) is in {@link #status()} and in the log.
  */
 @Component
 public class ReadModelRebuild {
 
   private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
-  static final List<String> TABLES = List.of("users", "sessions", "audit_events", "applied_sequences", "applied_events", "consumer_positions");
+  static final List<String> TABLES =
+      List.of(
+          "users",
+          "sessions",
+          "audit_events",
+          "applied_sequences",
+          "applied_events",
+          "consumer_positions");
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
-  /** The copies are this close to the new generation's end before the live batches are held back for the switch. */
+
+  /**
+   * The copies are this close to the new generation's end before the live batches are held back for
+   * the switch.
+   */
   private static final long CLOSE_ENOUGH = 2_000;
-  /** How long the switch waits for the live consumers to be assigned the new generation's partitions. */
+
+  /**
+   * How long the switch waits for the live consumers to be assigned the new generation's
+   * partitions.
+   */
   private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(30);
 
   private final ConsumerSettings settings;
@@ -108,7 +126,9 @@ public class ReadModelRebuild {
     Gauge.builder("rebuild.events.expected", this, r -> r.status.eventsTotal())
         .description("Events the running (or last) rebuild expects to apply")
         .register(meters);
-    Gauge.builder("rebuild.running", this, r -> r.status.running() ? 1 : 0).description("1 while a rebuild runs").register(meters);
+    Gauge.builder("rebuild.running", this, r -> r.status.running() ? 1 : 0)
+        .description("1 while a rebuild runs")
+        .register(meters);
   }
 
   /** Starts a rebuild in the background; false if one is running. */
@@ -133,7 +153,10 @@ public class ReadModelRebuild {
     try {
       next = commands.startGeneration();
       status = status.building(0, next);
-      log.info("rebuild: command-service writes the event store into {} (generation {})", next.topic(), next.number());
+      log.info(
+          "rebuild: command-service writes the event store into {} (generation {})",
+          next.topic(),
+          next.number());
       tookOver = run(next);
     } catch (RuntimeException e) {
       log.error("rebuild failed", e);
@@ -143,29 +166,41 @@ public class ReadModelRebuild {
         try {
           commands.abandon(next.number());
         } catch (RuntimeException abandon) {
-          log.warn("rebuild: could not abandon generation {}: {}", next.number(), abandon.toString());
+          log.warn(
+              "rebuild: could not abandon generation {}: {}", next.number(), abandon.toString());
         }
       }
     }
   }
 
-  /** @return true once the new generation has taken over (from then on the old one gets nothing). */
+  /**
+   * @return true once the new generation has taken over (from then on the old one gets nothing).
+   */
   private boolean run(Generation next) {
     prepareTables();
     List<TopicPartition> partitions;
     try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
       partitions =
-          consumer.partitionsFor(next.topic(), Duration.ofSeconds(60)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+          consumer.partitionsFor(next.topic(), Duration.ofSeconds(60)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-      begin.forEach((p, offset) -> {
-        if (offset != 0) {
-          throw new IllegalStateException(p + " starts at offset " + offset + ", not 0: records are gone, the generation is not whole");
-        }
-      });
+      begin.forEach(
+          (p, offset) -> {
+            if (offset != 0) {
+              throw new IllegalStateException(
+                  p
+                      + " starts at offset "
+                      + offset
+                      + ", not 0: records are gone, the generation is not whole");
+            }
+          });
     }
     live.lookForNewGenerations();
-    // Partitions are independent (a user's events, its sessions' and its audit trail share one), so each is rebuilt
-    // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers follow the new
+    // Partitions are independent (a user's events, its sessions' and its audit trail share one), so
+    // each is rebuilt
+    // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers
+    // follow the new
     // generation while command-service writes it, until it is nearly whole.
     Map<TopicPartition, Long> reached = new ConcurrentHashMap<>();
     partitions.forEach(p -> reached.put(p, 0L));
@@ -185,10 +220,18 @@ public class ReadModelRebuild {
         }
         CommandService.Progress progress = commands.progress(next.number());
         if (!"building".equals(progress.state())) {
-          throw new IllegalStateException("generation " + next.number() + " is " + progress.state() + (progress.error() == null ? "" : ": " + progress.error()));
+          throw new IllegalStateException(
+              "generation "
+                  + next.number()
+                  + " is "
+                  + progress.state()
+                  + (progress.error() == null ? "" : ": " + progress.error()));
         }
         Map<TopicPartition, Long> end = ends.endOffsets(partitions);
-        long behind = end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - reached.get(e.getKey()))).sum();
+        long behind =
+            end.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - reached.get(e.getKey())))
+                .sum();
         long unwritten = Math.max(0, progress.storePosition() - progress.position());
         expectTotal(behind + unwritten);
         if (behind < CLOSE_ENOUGH && unwritten < CLOSE_ENOUGH) {
@@ -201,7 +244,8 @@ public class ReadModelRebuild {
         worker.get();
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("rebuilding a partition failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "rebuilding a partition failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -229,52 +273,79 @@ public class ReadModelRebuild {
             break;
           }
           if (round >= 20) {
-            throw new IllegalStateException(behind + " event streams are further in the live read models than in " + next.topic());
+            throw new IllegalStateException(
+                behind
+                    + " event streams are further in the live read models than in "
+                    + next.topic());
           }
         }
       }
       swapTables(lock, next);
       lock.commit();
     } catch (SQLException e) {
-      throw new IllegalStateException("switching to the rebuilt read models failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "switching to the rebuilt read models failed: " + e.getMessage(), e);
     }
     status = status.done(Instant.now());
-    log.info("rebuild: done, {} events in {} s; the read models follow {}", status.eventsDone(), status.seconds(), next.topic());
+    log.info(
+        "rebuild: done, {} events in {} s; the read models follow {}",
+        status.eventsDone(),
+        status.seconds(),
+        next.topic());
     return true;
   }
 
   /** One partition of the new generation into the copies, as it grows, until {@code stop}. */
-  private void follow(TopicPartition partition, Map<TopicPartition, Long> reached, AtomicBoolean stop) {
+  private void follow(
+      TopicPartition partition, Map<TopicPartition, Long> reached, AtomicBoolean stop) {
     try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
       consumer.assign(List.of(partition));
       consumer.seek(partition, 0);
-      consumeUntil(consumer, () -> {
-        reached.put(partition, consumer.position(partition));
-        return stop.get();
-      });
+      consumeUntil(
+          consumer,
+          () -> {
+            reached.put(partition, consumer.position(partition));
+            return stop.get();
+          });
     }
   }
 
   /**
-   * The live consumers find a new generation through their topic pattern, at a metadata refresh and the rebalance
-   * after it: seconds after it appears. A switch before they had its partitions left every default read waiting for
-   * partitions nobody consumed, until it gave up with a 503. This waits (a bounded time: the switch is correct
-   * without it) until every partition of the new generation is assigned to a member of the live group.
+   * The live consumers find a new generation through their topic pattern, at a metadata refresh and
+   * the rebalance after it: seconds after it appears. A switch before they had its partitions left
+   * every default read waiting for partitions nobody consumed, until it gave up with a 503. This
+   * waits (a bounded time: the switch is correct without it) until every partition of the new
+   * generation is assigned to a member of the live group.
    */
   private void awaitLiveAssignment(List<TopicPartition> partitions) {
     long deadline = System.nanoTime() + ASSIGNMENT_WAIT.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
       while (true) {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(settings.groupId())).all().get(10, TimeUnit.SECONDS).get(settings.groupId());
+        ConsumerGroupDescription group =
+            admin
+                .describeConsumerGroups(List.of(settings.groupId()))
+                .all()
+                .get(10, TimeUnit.SECONDS)
+                .get(settings.groupId());
         if (group.members().isEmpty()) {
-          log.warn("rebuild: no live consumer in group {}; switching without one", settings.groupId());
+          log.warn(
+              "rebuild: no live consumer in group {}; switching without one", settings.groupId());
           return;
         }
-        if (group.members().stream().map(MemberDescription::assignment).flatMap(a -> a.topicPartitions().stream()).toList().containsAll(partitions)) {
+        if (group.members().stream()
+            .map(MemberDescription::assignment)
+            .flatMap(a -> a.topicPartitions().stream())
+            .toList()
+            .containsAll(partitions)) {
           return;
         }
         if (System.nanoTime() - deadline > 0) {
-          log.warn("rebuild: the live consumers were not assigned {} within {}; reads may wait after the switch", partitions, ASSIGNMENT_WAIT);
+          log.warn(
+              "rebuild: the live consumers were not assigned {} within {}; reads may wait after the switch",
+              partitions,
+              ASSIGNMENT_WAIT);
           return;
         }
         TimeUnit.MILLISECONDS.sleep(100);
@@ -283,11 +354,16 @@ public class ReadModelRebuild {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("rebuild: cannot tell which partitions the live consumers have ({}); switching", e.toString());
+      log.warn(
+          "rebuild: cannot tell which partitions the live consumers have ({}); switching",
+          e.toString());
     }
   }
 
-  /** Event streams the live read models have applied further than the copies: switching now would lose them. */
+  /**
+   * Event streams the live read models have applied further than the copies: switching now would
+   * lose them.
+   */
   private long streamsBehind() {
     Long behind =
         jdbc.queryForObject(
@@ -306,16 +382,26 @@ public class ReadModelRebuild {
   private KafkaConsumer<String, byte[]> newConsumer() {
     return new KafkaConsumer<>(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
-            // the new generation grows while it is read: waiting a little for more makes fewer, larger transactions
-            ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 512 * 1024,
-            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200,
-            // records deleted under the rebuild (by the topic's retention) fail it; a reset would pass over them
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            settings.bootstrapServers(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5000,
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+            8 * 1024 * 1024,
+            // the new generation grows while it is read: waiting a little for more makes fewer,
+            // larger transactions
+            ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+            512 * 1024,
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+            200,
+            // records deleted under the rebuild (by the topic's retention) fail it; a reset would
+            // pass over them
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "none",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }
@@ -328,7 +414,10 @@ public class ReadModelRebuild {
         records = consumer.poll(Duration.ofMillis(200));
       } catch (OffsetOutOfRangeException e) {
         throw new IllegalStateException(
-            "records of " + e.offsetOutOfRangePartitions() + " were deleted before the rebuild read them (the topic's retention?); the generation is not whole", e);
+            "records of "
+                + e.offsetOutOfRangePartitions()
+                + " were deleted before the rebuild read them (the topic's retention?); the generation is not whole",
+            e);
       }
       if (records.isEmpty()) {
         continue;
@@ -341,7 +430,8 @@ public class ReadModelRebuild {
         if (!Failures.isRecordFault(e)) {
           throw e;
         }
-        // the live projection dead-lettered what fails alone; the rebuild passes over it the same way
+        // the live projection dead-lettered what fails alone; the rebuild passes over it the same
+        // way
         for (ConsumerRecord<String, byte[]> record : batch) {
           try {
             applyInCopies(List.of(record), true);
@@ -349,7 +439,12 @@ public class ReadModelRebuild {
             if (!Failures.isRecordFault(alone)) {
               throw alone;
             }
-            log.warn("rebuild: skipping {}-{}@{}, which cannot apply: {}", record.topic(), record.partition(), record.offset(), Failures.describe(alone));
+            log.warn(
+                "rebuild: skipping {}-{}@{}, which cannot apply: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                Failures.describe(alone));
             applyInCopies(List.of(record), false);
           }
         }
@@ -362,12 +457,16 @@ public class ReadModelRebuild {
     }
   }
 
-  /** One transaction on the copies: the records' events (unless {@code apply} is false) and the positions after them. */
+  /**
+   * One transaction on the copies: the records' events (unless {@code apply} is false) and the
+   * positions after them.
+   */
   private void applyInCopies(List<ConsumerRecord<String, byte[]>> records, boolean apply) {
     transactions.executeWithoutResult(
         tx -> {
           jdbc.execute("SET LOCAL search_path TO rebuild");
-          // the copies are thrown away if anything fails before the swap, so their commits need not wait for disk
+          // the copies are thrown away if anything fails before the swap, so their commits need not
+          // wait for disk
           jdbc.execute("SET LOCAL synchronous_commit TO off");
           Map<Integer, Long> next = new HashMap<>();
           String topic = records.get(0).topic();
@@ -385,8 +484,11 @@ public class ReadModelRebuild {
             next.put(record.partition(), record.offset() + 1);
           }
           if (apply) {
-            // the live projection dead-lettered these when it met them; the rebuild keeps the first one too
-            applier.applyAll(events).forEach(c -> log.warn("rebuild: skipping a conflicting record: {}", c.reason()));
+            // the live projection dead-lettered these when it met them; the rebuild keeps the first
+            // one too
+            applier
+                .applyAll(events)
+                .forEach(c -> log.warn("rebuild: skipping a conflicting record: {}", c.reason()));
           }
           next.forEach((p, offset) -> store.savePosition(new TopicPartition(topic, p), offset));
         });
@@ -396,30 +498,45 @@ public class ReadModelRebuild {
     status = status.progressed(events);
   }
 
-  /** The workers count progress meanwhile: a read-modify-write of the status outside this lock lost their counts. */
+  /**
+   * The workers count progress meanwhile: a read-modify-write of the status outside this lock lost
+   * their counts.
+   */
   private synchronized void expectTotal(long stillToDo) {
     status = status.total(Math.max(status.eventsTotal(), status.eventsDone() + stillToDo));
   }
 
-  private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {
+  private static boolean reached(
+      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> targets) {
     return targets.entrySet().stream().allMatch(t -> consumer.position(t.getKey()) >= t.getValue());
   }
 
-  /** Empty copies of every read-model table, with their indexes and constraints, in schema {@code rebuild}. */
+  /**
+   * Empty copies of every read-model table, with their indexes and constraints, in schema {@code
+   * rebuild}.
+   */
   private void prepareTables() {
     transactions.executeWithoutResult(
         tx -> {
           jdbc.execute("DROP SCHEMA IF EXISTS rebuild CASCADE");
           jdbc.execute("CREATE SCHEMA rebuild");
-          TABLES.forEach(t -> jdbc.execute("CREATE TABLE rebuild." + t + " (LIKE public." + t + " INCLUDING ALL)"));
-          // the copy's serial column must not share the live table's sequence, which goes away with it
-          jdbc.execute("CREATE SEQUENCE rebuild.audit_events_position_seq OWNED BY rebuild.audit_events.position");
+          TABLES.forEach(
+              t ->
+                  jdbc.execute(
+                      "CREATE TABLE rebuild." + t + " (LIKE public." + t + " INCLUDING ALL)"));
+          // the copy's serial column must not share the live table's sequence, which goes away with
+          // it
+          jdbc.execute(
+              "CREATE SEQUENCE rebuild.audit_events_position_seq OWNED BY rebuild.audit_events.position");
           jdbc.execute(
               "ALTER TABLE rebuild.audit_events ALTER COLUMN position SET DEFAULT nextval('rebuild.audit_events_position_seq')");
         });
   }
 
-  /** On the locking connection, in its transaction: readers see the old tables until it commits and the new ones after. */
+  /**
+   * On the locking connection, in its transaction: readers see the old tables until it commits and
+   * the new ones after.
+   */
   private void swapTables(Connection lock, Generation next) throws SQLException {
     execute(lock, "CREATE SCHEMA retired");
     for (String table : TABLES) {
@@ -428,7 +545,8 @@ public class ReadModelRebuild {
     }
     execute(lock, "DROP SCHEMA retired CASCADE");
     execute(lock, "DROP SCHEMA rebuild CASCADE");
-    try (PreparedStatement s = lock.prepareStatement("UPDATE read_model_generation SET generation = ?, topic = ?")) {
+    try (PreparedStatement s =
+        lock.prepareStatement("UPDATE read_model_generation SET generation = ?, topic = ?")) {
       s.setInt(1, next.number());
       s.setString(2, next.topic());
       s.executeUpdate();

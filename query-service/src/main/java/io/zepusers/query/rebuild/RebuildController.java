@@ -7,7 +7,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operators' calls on the read side (our own; the gateway sends every method of this path to query-service). */
+/**
+ * Operators' calls on the read side (our own; the gateway sends every method of this path to
+ * query-service).
+ */
 @RestController
 class RebuildController {
 
@@ -21,7 +24,9 @@ class RebuildController {
   @PostMapping("/api/v1/admin/rebuild")
   ResponseEntity<?> start() {
     if (!rebuild.start()) {
-      return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.TEXT_PLAIN).body("a rebuild is already running\n");
+      return ResponseEntity.status(HttpStatus.CONFLICT)
+          .contentType(MediaType.TEXT_PLAIN)
+          .body("a rebuild is already running\n");
     }
     return ResponseEntity.accepted().body(rebuild.status());
   }

@@ -6,7 +6,18 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** What an operator watches: state, events done of total, rate and the estimated time left. */
-@JsonPropertyOrder({"state", "generation", "topic", "events_done", "events_total", "events_per_second", "eta_seconds", "started_at", "finished_at", "error"})
+@JsonPropertyOrder({
+  "state",
+  "generation",
+  "topic",
+  "events_done",
+  "events_total",
+  "events_per_second",
+  "eta_seconds",
+  "started_at",
+  "finished_at",
+  "error"
+})
 public record RebuildStatus(
     @JsonProperty("state") String state,
     @JsonProperty("generation") Integer generation,
@@ -26,8 +37,10 @@ public record RebuildStatus(
   }
 
   /** Building from generation {@code from} of the topic. */
-  RebuildStatus building(long total, io.zepusers.query.projection.ReadModelGeneration.Generation from) {
-    return new RebuildStatus("building", from.number(), from.topic(), 0, total, startedAt, null, null);
+  RebuildStatus building(
+      long total, io.zepusers.query.projection.ReadModelGeneration.Generation from) {
+    return new RebuildStatus(
+        "building", from.number(), from.topic(), 0, total, startedAt, null, null);
   }
 
   RebuildStatus total(long total) {
@@ -35,20 +48,34 @@ public record RebuildStatus(
   }
 
   RebuildStatus progressed(long events) {
-    return new RebuildStatus(state, generation, topic, eventsDone + events, Math.max(eventsTotal, eventsDone + events), startedAt, null, null);
+    return new RebuildStatus(
+        state,
+        generation,
+        topic,
+        eventsDone + events,
+        Math.max(eventsTotal, eventsDone + events),
+        startedAt,
+        null,
+        null);
   }
 
   RebuildStatus switching() {
-    return new RebuildStatus("switching", generation, topic, eventsDone, eventsTotal, startedAt, null, null);
+    return new RebuildStatus(
+        "switching", generation, topic, eventsDone, eventsTotal, startedAt, null, null);
   }
 
-  /** Finished: the total is now known exactly, as what was done (the estimate counted the store's positions). */
+  /**
+   * Finished: the total is now known exactly, as what was done (the estimate counted the store's
+   * positions).
+   */
   RebuildStatus done(Instant now) {
-    return new RebuildStatus("done", generation, topic, eventsDone, eventsDone, startedAt, now, null);
+    return new RebuildStatus(
+        "done", generation, topic, eventsDone, eventsDone, startedAt, now, null);
   }
 
   RebuildStatus failed(String why) {
-    return new RebuildStatus("failed", generation, topic, eventsDone, eventsTotal, startedAt, Instant.now(), why);
+    return new RebuildStatus(
+        "failed", generation, topic, eventsDone, eventsTotal, startedAt, Instant.now(), why);
   }
 
   boolean running() {
@@ -81,7 +108,11 @@ public record RebuildStatus(
   String summary() {
     return String.format(
         "%s %d/%d events (%.1f%%), %d events/s, ETA %s s",
-        state, eventsDone, eventsTotal, eventsTotal == 0 ? 100.0 : 100.0 * eventsDone / eventsTotal, eventsPerSecond(),
+        state,
+        eventsDone,
+        eventsTotal,
+        eventsTotal == 0 ? 100.0 : 100.0 * eventsDone / eventsTotal,
+        eventsPerSecond(),
         etaSeconds() == null ? "-" : etaSeconds().toString());
   }
 }

@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class SessionQueries {
 
-  private static final String COLUMNS = "uuid, id, created_at, updated_at, session_id, metadata::text, user_id";
+  private static final String COLUMNS =
+      "uuid, id, created_at, updated_at, session_id, metadata::text, user_id";
 
   private final JdbcTemplate jdbc;
   private final KeysetPages pages;
@@ -31,15 +32,21 @@ class SessionQueries {
   }
 
   Optional<SessionView> find(String sessionId) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?", this::toView, sessionId).stream().findFirst();
+    return jdbc
+        .query("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?", this::toView, sessionId)
+        .stream()
+        .findFirst();
   }
 
   /** A user's sessions in creation order; none for an unknown user. */
   List<SessionView> ofUser(String userId) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM sessions WHERE user_id = ? ORDER BY id", this::toView, userId);
+    return jdbc.query(
+        "SELECT " + COLUMNS + " FROM sessions WHERE user_id = ? ORDER BY id", this::toView, userId);
   }
 
-  /** The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor. */
+  /**
+   * The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor.
+   */
   @Transactional(readOnly = true)
   public void forEach(Paging paging, Consumer<SessionView> sink) {
     pages.forEach("SELECT " + COLUMNS + " FROM sessions", paging, this::toView, sink);

@@ -4,9 +4,9 @@ import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
-import io.zepusers.web.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
+import io.zepusers.web.NotFoundException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,9 +45,13 @@ class SessionQueryController {
     return JsonArrays.stream(json, sink -> sessions.forEach(paging, sink::accept));
   }
 
-  /** In creation order, with real ids; {@code []} for an unknown user, as Zep answers. {@code as_of}: as they were then. */
+  /**
+   * In creation order, with real ids; {@code []} for an unknown user, as Zep answers. {@code
+   * as_of}: as they were then.
+   */
   @GetMapping("/api/v1/user/{userId}/sessions")
-  List<SessionView> ofUser(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+  List<SessionView> ofUser(
+      @PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
     if (!InputLimits.isPossibleId(userId)) {
       return List.of();
     }

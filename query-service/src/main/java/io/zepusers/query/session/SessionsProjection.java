@@ -19,8 +19,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the {@code sessions} table: one row per live session; a deleted session or user takes its rows away. A
- * batch is folded into one write per session, after removing the sessions of users the batch deleted.
+ * Keeps the {@code sessions} table: one row per live session; a deleted session or user takes its
+ * rows away. A batch is folded into one write per session, after removing the sessions of users the
+ * batch deleted.
  */
 @Component
 class SessionsProjection implements Projection {
@@ -33,8 +34,13 @@ class SessionsProjection implements Projection {
     this.metadataJson = metadataJson;
   }
 
-  private record Write(Kind kind, UUID uuid, String userId, SessionCreated created, SessionUpdated latest) {
-    enum Kind { CREATE, UPDATE, DELETE }
+  private record Write(
+      Kind kind, UUID uuid, String userId, SessionCreated created, SessionUpdated latest) {
+    enum Kind {
+      CREATE,
+      UPDATE,
+      DELETE
+    }
   }
 
   @Override
@@ -46,21 +52,35 @@ class SessionsProjection implements Projection {
         writes.put(e.sessionId(), new Write(Write.Kind.CREATE, e.uuid(), e.userId(), e, null));
       } else if (event.data() instanceof SessionUpdated e) {
         Write before = writes.get(e.sessionId());
-        boolean created = before != null && before.kind() == Write.Kind.CREATE && before.uuid().equals(e.uuid());
+        boolean created =
+            before != null && before.kind() == Write.Kind.CREATE && before.uuid().equals(e.uuid());
         writes.put(
             e.sessionId(),
-            new Write(created ? Write.Kind.CREATE : Write.Kind.UPDATE, e.uuid(), e.userId(), created ? before.created() : null, e));
+            new Write(
+                created ? Write.Kind.CREATE : Write.Kind.UPDATE,
+                e.uuid(),
+                e.userId(),
+                created ? before.created() : null,
+                e));
       } else if (event.data() instanceof SessionDeleted e) {
         writes.put(e.sessionId(), new Write(Write.Kind.DELETE, e.uuid(), e.userId(), null, null));
       } else if (event.data() instanceof UserDeleted e) {
-        // the command side also deletes each session with its own event; this keeps reads right in between.
-        // Sessions the batch wrote for this user so far go too; ones it writes later belong to a new incarnation.
+        // the command side also deletes each session with its own event; this keeps reads right in
+        // between.
+        // Sessions the batch wrote for this user so far go too; ones it writes later belong to a
+        // new incarnation.
         deletedUsers.add(e.userId());
-        writes.replaceAll((id, w) -> e.userId().equals(w.userId()) ? new Write(Write.Kind.DELETE, w.uuid(), w.userId(), null, null) : w);
+        writes.replaceAll(
+            (id, w) ->
+                e.userId().equals(w.userId())
+                    ? new Write(Write.Kind.DELETE, w.uuid(), w.userId(), null, null)
+                    : w);
       }
     }
     if (!deletedUsers.isEmpty()) {
-      jdbc.batchUpdate("DELETE FROM sessions WHERE user_id = ?", deletedUsers.stream().map(u -> new Object[] {u}).toList());
+      jdbc.batchUpdate(
+          "DELETE FROM sessions WHERE user_id = ?",
+          deletedUsers.stream().map(u -> new Object[] {u}).toList());
     }
     List<Object[]> deletes = new ArrayList<>();
     List<Object[]> upserts = new ArrayList<>();
@@ -70,8 +90,14 @@ class SessionsProjection implements Projection {
           switch (w.kind()) {
             case DELETE -> deletes.add(new Object[] {sessionId, w.uuid()});
             case CREATE -> upserts.add(row(w.created(), w.latest()));
-            case UPDATE -> updates.add(
-                new Object[] {Timestamp.from(w.latest().updatedAt()), json(w.latest().metadata()), sessionId, w.uuid()});
+            case UPDATE ->
+                updates.add(
+                    new Object[] {
+                      Timestamp.from(w.latest().updatedAt()),
+                      json(w.latest().metadata()),
+                      sessionId,
+                      w.uuid()
+                    });
           }
         });
     if (!deletes.isEmpty()) {
@@ -86,14 +112,21 @@ class SessionsProjection implements Projection {
           upserts);
     }
     if (!updates.isEmpty()) {
-      jdbc.batchUpdate("UPDATE sessions SET updated_at = ?, metadata = ?::jsonb WHERE session_id = ? AND uuid = ?", updates);
+      jdbc.batchUpdate(
+          "UPDATE sessions SET updated_at = ?, metadata = ?::jsonb WHERE session_id = ? AND uuid = ?",
+          updates);
     }
   }
 
   private Object[] row(SessionCreated c, SessionUpdated latest) {
     return new Object[] {
-      c.sessionId(), c.id(), c.uuid(), c.userId(), Timestamp.from(c.createdAt()),
-      Timestamp.from(latest == null ? c.createdAt() : latest.updatedAt()), json(latest == null ? c.metadata() : latest.metadata())
+      c.sessionId(),
+      c.id(),
+      c.uuid(),
+      c.userId(),
+      Timestamp.from(c.createdAt()),
+      Timestamp.from(latest == null ? c.createdAt() : latest.updatedAt()),
+      json(latest == null ? c.metadata() : latest.metadata())
     };
   }
 

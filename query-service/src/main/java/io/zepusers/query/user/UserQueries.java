@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class UserQueries {
 
-  private static final String COLUMNS = "uuid, id, created_at, updated_at, user_id, email, first_name, last_name, metadata::text";
+  private static final String COLUMNS =
+      "uuid, id, created_at, updated_at, user_id, email, first_name, last_name, metadata::text";
 
   private final JdbcTemplate jdbc;
   private final KeysetPages pages;
@@ -31,11 +32,14 @@ class UserQueries {
   }
 
   Optional<UserView> find(String userId) {
-    List<UserView> found = jdbc.query("SELECT " + COLUMNS + " FROM users WHERE user_id = ?", this::toView, userId);
+    List<UserView> found =
+        jdbc.query("SELECT " + COLUMNS + " FROM users WHERE user_id = ?", this::toView, userId);
     return found.stream().findFirst();
   }
 
-  /** The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor. */
+  /**
+   * The page in id order, streamed to {@code sink}; the transaction lets PostgreSQL use a cursor.
+   */
   @Transactional(readOnly = true)
   public void forEach(Paging paging, Consumer<UserView> sink) {
     pages.forEach("SELECT " + COLUMNS + " FROM users", paging, this::toView, sink);

@@ -4,10 +4,10 @@ import io.zepusers.api.InputLimits;
 import io.zepusers.api.UserView;
 import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.query.web.AsOf;
-import java.util.Optional;
-import io.zepusers.web.NotFoundException;
 import io.zepusers.query.web.JsonArrays;
 import io.zepusers.query.web.Paging;
+import io.zepusers.web.NotFoundException;
+import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,11 +34,13 @@ class UserQueryController {
 
   /** The user now, or with {@code as_of} as it was then (404 if it did not exist then). */
   @GetMapping("/{userId}")
-  UserView get(@PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
+  UserView get(
+      @PathVariable String userId, @RequestParam(name = "as_of", required = false) String asOf) {
     if (!InputLimits.isPossibleId(userId)) {
       throw new NotFoundException();
     }
-    Optional<UserView> user = asOf == null ? users.find(userId) : audit.userAsOf(userId, AsOf.parse(asOf));
+    Optional<UserView> user =
+        asOf == null ? users.find(userId) : audit.userAsOf(userId, AsOf.parse(asOf));
     return user.orElseThrow(NotFoundException::new);
   }
 

@@ -16,8 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the {@code users} table: one row per existing user, removed on delete. A batch is folded into one write per
- * user: its whole row when the batch created it, else its changed fields, or its delete.
+ * Keeps the {@code users} table: one row per existing user, removed on delete. A batch is folded
+ * into one write per user: its whole row when the batch created it, else its changed fields, or its
+ * delete.
  */
 @Component
 class UsersProjection implements Projection {
@@ -32,7 +33,11 @@ class UsersProjection implements Projection {
 
   /** The end state of one user in the batch. */
   private record Write(Kind kind, UUID uuid, UserCreated created, UserUpdated latest) {
-    enum Kind { CREATE, UPDATE, DELETE }
+    enum Kind {
+      CREATE,
+      UPDATE,
+      DELETE
+    }
   }
 
   @Override
@@ -43,8 +48,15 @@ class UsersProjection implements Projection {
         writes.put(e.userId(), new Write(Write.Kind.CREATE, e.uuid(), e, null));
       } else if (event.data() instanceof UserUpdated e) {
         Write before = writes.get(e.userId());
-        boolean created = before != null && before.kind() == Write.Kind.CREATE && before.uuid().equals(e.uuid());
-        writes.put(e.userId(), new Write(created ? Write.Kind.CREATE : Write.Kind.UPDATE, e.uuid(), created ? before.created() : null, e));
+        boolean created =
+            before != null && before.kind() == Write.Kind.CREATE && before.uuid().equals(e.uuid());
+        writes.put(
+            e.userId(),
+            new Write(
+                created ? Write.Kind.CREATE : Write.Kind.UPDATE,
+                e.uuid(),
+                created ? before.created() : null,
+                e));
       } else if (event.data() instanceof UserDeleted e) {
         writes.put(e.userId(), new Write(Write.Kind.DELETE, e.uuid(), null, null));
       }
@@ -57,11 +69,17 @@ class UsersProjection implements Projection {
           switch (w.kind()) {
             case DELETE -> deletes.add(new Object[] {userId, w.uuid()});
             case CREATE -> upserts.add(row(w.created(), w.latest()));
-            case UPDATE -> updates.add(
-                new Object[] {
-                  Timestamp.from(w.latest().updatedAt()), w.latest().email(), w.latest().firstName(), w.latest().lastName(),
-                  json(w.latest().metadata()), userId, w.uuid()
-                });
+            case UPDATE ->
+                updates.add(
+                    new Object[] {
+                      Timestamp.from(w.latest().updatedAt()),
+                      w.latest().email(),
+                      w.latest().firstName(),
+                      w.latest().lastName(),
+                      json(w.latest().metadata()),
+                      userId,
+                      w.uuid()
+                    });
           }
         });
     if (!deletes.isEmpty()) {
@@ -88,12 +106,26 @@ class UsersProjection implements Projection {
   private Object[] row(UserCreated c, UserUpdated latest) {
     return latest == null
         ? new Object[] {
-          c.userId(), c.id(), c.uuid(), Timestamp.from(c.createdAt()), Timestamp.from(c.createdAt()), c.email(), c.firstName(),
-          c.lastName(), json(c.metadata())
+          c.userId(),
+          c.id(),
+          c.uuid(),
+          Timestamp.from(c.createdAt()),
+          Timestamp.from(c.createdAt()),
+          c.email(),
+          c.firstName(),
+          c.lastName(),
+          json(c.metadata())
         }
         : new Object[] {
-          c.userId(), c.id(), c.uuid(), Timestamp.from(c.createdAt()), Timestamp.from(latest.updatedAt()), latest.email(),
-          latest.firstName(), latest.lastName(), json(latest.metadata())
+          c.userId(),
+          c.id(),
+          c.uuid(),
+          Timestamp.from(c.createdAt()),
+          Timestamp.from(latest.updatedAt()),
+          latest.email(),
+          latest.firstName(),
+          latest.lastName(),
+          json(latest.metadata())
         };
   }
 

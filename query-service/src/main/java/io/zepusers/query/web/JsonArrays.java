@@ -9,20 +9,24 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * A JSON array written element by element as rows arrive: {@code []} when empty, never the whole list in memory.
+ * A JSON array written element by element as rows arrive: {@code []} when empty, never the whole
+ * list in memory.
  *
- * <p>If a row fails half-way, the 200 is already sent. The generator is then neither closed nor flushed (closing
- * would end the array and make a cut list look whole); the failure goes to the container, which drops the
- * connection without ending the chunked body, so every client sees a broken transfer, never a short list.
+ * <p>If a row fails half-way, the 200 is already sent. The generator is then neither closed nor
+ * flushed (closing would end the array and make a cut list look whole); the failure goes to the
+ * container, which drops the connection without ending the chunked body, so every client sees a
+ * broken transfer, never a short list.
  */
 public final class JsonArrays {
 
   private JsonArrays() {}
 
-  public static ResponseEntity<StreamingResponseBody> stream(ObjectMapper json, Consumer<Consumer<Object>> rows) {
+  public static ResponseEntity<StreamingResponseBody> stream(
+      ObjectMapper json, Consumer<Consumer<Object>> rows) {
     StreamingResponseBody body =
         out -> {
-          JsonGenerator generator = json.writer().without(StreamWriteFeature.AUTO_CLOSE_CONTENT).createGenerator(out);
+          JsonGenerator generator =
+              json.writer().without(StreamWriteFeature.AUTO_CLOSE_CONTENT).createGenerator(out);
           generator.writeStartArray();
           rows.accept(row -> json.writeValue(generator, row));
           generator.writeEndArray();

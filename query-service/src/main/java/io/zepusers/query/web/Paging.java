@@ -3,8 +3,8 @@ package io.zepusers.query.web;
 import io.zepusers.web.BadRequestException;
 
 /**
- * Zep's keyset paging: {@code id > cursor ORDER BY id LIMIT limit}; an absent, empty or non-positive limit means
- * no limit, an absent cursor means 0.
+ * Zep's keyset paging: {@code id > cursor ORDER BY id LIMIT limit}; an absent, empty or
+ * non-positive limit means no limit, an absent cursor means 0.
  */
 public record Paging(long limit, long cursor) {
 

@@ -13,8 +13,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Who calls with a verified key: named by its {@code sub} (the actor the write side records on events), an admin
- * when it carries the admin claim ({@code "admin": true}, or role {@code admin} as some issuers spell it).
+ * Who calls with a verified key: named by its {@code sub} (the actor the write side records on
+ * events), an admin when it carries the admin claim ({@code "admin": true}, or role {@code admin}
+ * as some issuers spell it).
  */
 final class ApiKeyCallers implements Converter<Jwt, JwtAuthenticationToken> {
 
@@ -23,11 +24,15 @@ final class ApiKeyCallers implements Converter<Jwt, JwtAuthenticationToken> {
 
   @Override
   public JwtAuthenticationToken convert(Jwt key) {
-    List<GrantedAuthority> authorities = isAdmin(key) ? List.of(new SimpleGrantedAuthority(ADMIN)) : List.of();
+    List<GrantedAuthority> authorities =
+        isAdmin(key) ? List.of(new SimpleGrantedAuthority(ADMIN)) : List.of();
     return new JwtAuthenticationToken(key, authorities, name(key));
   }
 
-  /** {@code sub} when the key has one; otherwise a stable name of the key itself that does not reveal it. */
+  /**
+   * {@code sub} when the key has one; otherwise a stable name of the key itself that does not
+   * reveal it.
+   */
   static String name(Jwt key) {
     String subject = key.getSubject();
     if (subject != null && !subject.isBlank()) {
@@ -36,7 +41,9 @@ final class ApiKeyCallers implements Converter<Jwt, JwtAuthenticationToken> {
     String token = key.getTokenValue();
     String signature = token.substring(token.lastIndexOf('.') + 1);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(signature.getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(signature.getBytes(StandardCharsets.US_ASCII));
       return "key:" + HexFormat.of().formatHex(digest, 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -28,20 +28,26 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.util.ClassUtils;
 
 /**
- * Zep's optional authentication, on Spring Security: off (everything permitted) unless {@code zep.auth.secret} is
- * set, the HS256 secret API keys are signed with. Then every call needs {@code Authorization: Bearer <key>} but
- * actuator health; administrative calls ({@code /api/v1/admin/**}, {@code /admin/**}) and every other actuator
- * endpoint need the admin claim.
+ * Zep's optional authentication, on Spring Security: off (everything permitted) unless {@code
+ * zep.auth.secret} is set, the HS256 secret API keys are signed with. Then every call needs {@code
+ * Authorization: Bearer <key>} but actuator health; administrative calls ({@code /api/v1/admin/**},
+ * {@code /admin/**}) and every other actuator endpoint need the admin claim.
  *
- * <p>Authorization is decided on the path Spring MVC routes on: the request matchers are {@code PathPattern}s, which
- * decode each segment and drop its matrix parameters, as the handler mappings do, so {@code /%61pi/v1/user} is
- * {@code /api/v1/user} to both; whatever no rule names needs a valid key. The firewall refuses what routing would
- * read differently from a proxy (matrix parameters, dot segments, doubled slashes, encoded dots and backslashes,
- * control characters) with one line of text, in both modes.
+ * <p>Authorization is decided on the path Spring MVC routes on: the request matchers are {@code
+ * PathPattern}s, which decode each segment and drop its matrix parameters, as the handler mappings
+ * do, so {@code /%61pi/v1/user} is {@code /api/v1/user} to both; whatever no rule names needs a
+ * valid key. The firewall refuses what routing would read differently from a proxy (matrix
+ * parameters, dot segments, doubled slashes, encoded dots and backslashes, control characters) with
+ * one line of text, in both modes.
  */
 @AutoConfiguration(
-    before = {ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class},
-    beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+    before = {
+      ServletWebSecurityAutoConfiguration.class,
+      ManagementWebSecurityAutoConfiguration.class,
+      UserDetailsServiceAutoConfiguration.class
+    },
+    beforeName =
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableWebSecurity
 public class ApiKeySecurity {
@@ -50,59 +56,75 @@ public class ApiKeySecurity {
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeySecurity.class);
   private static final boolean ACTUATOR =
-      ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints", ApiKeySecurity.class.getClassLoader());
+      ClassUtils.isPresent(
+          "org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints",
+          ApiKeySecurity.class.getClassLoader());
 
   @Bean
   SecurityFilterChain apiKeys(HttpSecurity http, Environment environment) throws Exception {
     PlainTextAuthErrors errors = new PlainTextAuthErrors();
-    // keys travel in a header on every call: no cookies, no sessions, so nothing for CSRF, a saved request or logout
+    // keys travel in a header on every call: no cookies, no sessions, so nothing for CSRF, a saved
+    // request or logout
     http.csrf(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors));
+        .sessionManagement(
+            session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .exceptionHandling(
+            exceptions -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors));
     String secret = environment.getProperty(SECRET, "");
     if (secret.isEmpty()) {
       return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
     }
     http.addFilter(bearerKeys(secret, errors));
-    http.authorizeHttpRequests(requests -> {
-      // the container's error page for a request that was let through (or never reached security)
-      requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
-      if (ACTUATOR) {
-        requests.requestMatchers(EndpointRequest.to("health")).permitAll();
-        requests.requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(ApiKeyCallers.ADMIN);
-      }
-      // the API's description is public, as the API's documentation is
-      requests.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**").permitAll();
-      requests.requestMatchers("/api/v1/admin/**", "/admin/**").hasAuthority(ApiKeyCallers.ADMIN);
-      requests.anyRequest().authenticated();
-    });
+    http.authorizeHttpRequests(
+        requests -> {
+          // the container's error page for a request that was let through (or never reached
+          // security)
+          requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+          if (ACTUATOR) {
+            requests.requestMatchers(EndpointRequest.to("health")).permitAll();
+            requests
+                .requestMatchers(EndpointRequest.toAnyEndpoint())
+                .hasAuthority(ApiKeyCallers.ADMIN);
+          }
+          // the API's description is public, as the API's documentation is
+          requests.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**").permitAll();
+          requests
+              .requestMatchers("/api/v1/admin/**", "/admin/**")
+              .hasAuthority(ApiKeyCallers.ADMIN);
+          requests.anyRequest().authenticated();
+        });
     return http.build();
   }
 
   /**
-   * The resource server's bearer filter, wired by hand: its configurer would also serve RFC 9728 metadata at
-   * {@code /.well-known/oauth-protected-resource} to anyone, which no Zep client asks for.
+   * The resource server's bearer filter, wired by hand: its configurer would also serve RFC 9728
+   * metadata at {@code /.well-known/oauth-protected-resource} to anyone, which no Zep client asks
+   * for.
    */
-  private static BearerTokenAuthenticationFilter bearerKeys(String secret, PlainTextAuthErrors errors) {
+  private static BearerTokenAuthenticationFilter bearerKeys(
+      String secret, PlainTextAuthErrors errors) {
     JwtAuthenticationProvider keys = new JwtAuthenticationProvider(ApiKeyDecoder.forSecret(secret));
     keys.setJwtAuthenticationConverter(new ApiKeyCallers());
-    BearerTokenAuthenticationFilter filter = new BearerTokenAuthenticationFilter(new ProviderManager(keys));
+    BearerTokenAuthenticationFilter filter =
+        new BearerTokenAuthenticationFilter(new ProviderManager(keys));
     filter.setAuthenticationEntryPoint(errors);
     // a key that cannot be checked is still the caller's problem to fix: 401, never a 500
-    filter.setAuthenticationFailureHandler((request, response, e) -> {
-      if (e instanceof AuthenticationServiceException) {
-        log.warn("an API key could not be checked", e);
-      }
-      errors.commence(request, response, e);
-    });
+    filter.setAuthenticationFailureHandler(
+        (request, response, e) -> {
+          if (e instanceof AuthenticationServiceException) {
+            log.warn("an API key could not be checked", e);
+          }
+          errors.commence(request, response, e);
+        });
     return filter;
   }
 
   /**
-   * Ids may contain a slash or a percent sign ({@code a%2Fb} is the user {@code a/b}; Tomcat passes the encoded
-   * slash through) and any UTF-8: routing and authorization decode each segment once, the same way.
+   * Ids may contain a slash or a percent sign ({@code a%2Fb} is the user {@code a/b}; Tomcat passes
+   * the encoded slash through) and any UTF-8: routing and authorization decode each segment once,
+   * the same way.
    */
   @Bean
   @ConditionalOnMissingBean

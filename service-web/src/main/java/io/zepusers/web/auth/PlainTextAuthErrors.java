@@ -11,8 +11,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * 401 and 403 as Zep clients expect them: one line of text/plain. The challenge is RFC 6750's, without the
- * reason a key failed (that stays in the debug log) and without a pointer to resource metadata nobody serves here.
+ * 401 and 403 as Zep clients expect them: one line of text/plain. The challenge is RFC 6750's,
+ * without the reason a key failed (that stays in the debug log) and without a pointer to resource
+ * metadata nobody serves here.
  */
 final class PlainTextAuthErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -20,17 +21,30 @@ final class PlainTextAuthErrors implements AuthenticationEntryPoint, AccessDenie
   static final String FORBIDDEN = "forbidden: this call needs a token with the admin claim";
 
   @Override
-  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
     boolean presented = e instanceof OAuth2AuthenticationException;
-    write(response, HttpServletResponse.SC_UNAUTHORIZED, presented ? "Bearer error=\"invalid_token\"" : "Bearer", UNAUTHORIZED);
+    write(
+        response,
+        HttpServletResponse.SC_UNAUTHORIZED,
+        presented ? "Bearer error=\"invalid_token\"" : "Bearer",
+        UNAUTHORIZED);
   }
 
   @Override
-  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
-    write(response, HttpServletResponse.SC_FORBIDDEN, "Bearer error=\"insufficient_scope\"", FORBIDDEN);
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    write(
+        response,
+        HttpServletResponse.SC_FORBIDDEN,
+        "Bearer error=\"insufficient_scope\"",
+        FORBIDDEN);
   }
 
-  private static void write(HttpServletResponse response, int status, String challenge, String line) throws IOException {
+  private static void write(HttpServletResponse response, int status, String challenge, String line)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }

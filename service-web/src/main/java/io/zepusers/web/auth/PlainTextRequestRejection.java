@@ -8,13 +8,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
-/** A request the firewall refuses (a matrix parameter, an encoded dot or backslash, a control character): one line, 400. */
+/**
+ * A request the firewall refuses (a matrix parameter, an encoded dot or backslash, a control
+ * character): one line, 400.
+ */
 final class PlainTextRequestRejection implements RequestRejectedHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PlainTextRequestRejection.class);
 
   @Override
-  public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e) throws IOException {
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+      throws IOException {
     log.debug("rejected {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
     if (response.isCommitted()) {
       return;
@@ -28,13 +33,16 @@ final class PlainTextRequestRejection implements RequestRejectedHandler {
   /** The firewall quotes what it found, which may be a newline or another control character. */
   static String oneLine(String message) {
     StringBuilder line = new StringBuilder();
-    message.codePoints().forEach(c -> {
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        line.append(String.format("\\u%04x", c));
-      } else {
-        line.appendCodePoint(c);
-      }
-    });
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                line.append(String.format("\\u%04x", c));
+              } else {
+                line.appendCodePoint(c);
+              }
+            });
     String text = line.toString();
     return text.isEmpty() ? "rejected" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }

@@ -31,9 +31,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * What every operation of both services shares, written once into their OpenAPI documents: the API key, the
- * one-line plain-text error answers, the correlation id, and the read-your-writes headers (a write answers with
- * {@code X-Consistency-Token}; a read accepts it, or {@code consistency=eventual} not to wait).
+ * What every operation of both services shares, written once into their OpenAPI documents: the API
+ * key, the one-line plain-text error answers, the correlation id, and the read-your-writes headers
+ * (a write answers with {@code X-Consistency-Token}; a read accepts it, or {@code
+ * consistency=eventual} not to wait).
  */
 @AutoConfiguration
 @ConditionalOnClass(OpenApiCustomizer.class)
@@ -42,7 +43,8 @@ public class ApiDocumentation {
   static final String KEY = "apiKey";
 
   @Bean
-  OpenApiCustomizer sharedApiDocumentation(@Value("${spring.application.name:zep-users}") String service) {
+  OpenApiCustomizer sharedApiDocumentation(
+      @Value("${spring.application.name:zep-users}") String service) {
     return openApi -> {
       openApi.info(
           new Info()
@@ -52,8 +54,11 @@ public class ApiDocumentation {
                   "A drop-in server for the Zep Memory Store's Users and Sessions API, event-sourced. Errors are one line "
                       + "of text/plain. With authentication on (zep.auth.secret), every call but health and this document "
                       + "needs an API key (an HS256 JWT) as a bearer token; /api/v1/admin/** needs its admin claim."));
-      Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
-      components.addSecuritySchemes(KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT"));
+      Components components =
+          openApi.getComponents() == null ? new Components() : openApi.getComponents();
+      components.addSecuritySchemes(
+          KEY,
+          new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT"));
       openApi.components(components);
       openApi.addSecurityItem(new SecurityRequirement().addList(KEY));
       example(components, "UserView", USER_EXAMPLE);
@@ -61,29 +66,62 @@ public class ApiDocumentation {
       if (openApi.getPaths() == null) {
         return;
       }
-      openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> document(path, method, operation)));
+      openApi
+          .getPaths()
+          .forEach(
+              (path, item) ->
+                  item.readOperationsMap()
+                      .forEach((method, operation) -> document(path, method, operation)));
     };
   }
 
   private static final ObjectMapper WIRE = new ObjectMapper();
-  /** A user and a session as the API answers them, made by the same classes that write the answers. */
+
+  /**
+   * A user and a session as the API answers them, made by the same classes that write the answers.
+   */
   private static final Object USER_EXAMPLE =
       WIRE.convertValue(
-          UserView.of(UUID.fromString("6f0c2a52-7d5e-4a8e-9d43-0b8f3c1f2e11"), 7, Instant.parse("2024-01-02T03:04:05.123456Z"),
-              Instant.parse("2024-01-03T00:00:00Z"), "alice", "alice@example.com", "Alice", "Liddell", Map.of("plan", Map.of("tier", "pro"))),
+          UserView.of(
+              UUID.fromString("6f0c2a52-7d5e-4a8e-9d43-0b8f3c1f2e11"),
+              7,
+              Instant.parse("2024-01-02T03:04:05.123456Z"),
+              Instant.parse("2024-01-03T00:00:00Z"),
+              "alice",
+              "alice@example.com",
+              "Alice",
+              "Liddell",
+              Map.of("plan", Map.of("tier", "pro"))),
           Map.class);
+
   private static final Object SESSION_EXAMPLE =
       WIRE.convertValue(
-          SessionView.of(UUID.fromString("0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88"), 12, Instant.parse("2024-01-02T03:04:05.123456Z"),
-              Instant.parse("2024-01-02T03:04:05.123456Z"), "s-1", Map.of("channel", "web"), "alice"),
+          SessionView.of(
+              UUID.fromString("0b6f4c1e-2f0a-4b7e-9a51-3c2d1e0f9a88"),
+              12,
+              Instant.parse("2024-01-02T03:04:05.123456Z"),
+              Instant.parse("2024-01-02T03:04:05.123456Z"),
+              "s-1",
+              Map.of("channel", "web"),
+              "alice"),
           Map.class);
 
   /** The query parameters the services share, described once: (description, example). */
   private static final Map<String, String[]> PARAMETERS =
       Map.of(
-          "as_of", new String[] {"The state at this time (RFC 3339), from the audit trail; 404 if it did not exist then", "2024-01-02T03:04:05Z"},
-          "limit", new String[] {"At most this many, in creation order; without it, the whole list, streamed", "10"},
-          "cursor", new String[] {"Start after this paging id (the `id` of the last one of the page before)", "0"},
+          "as_of",
+              new String[] {
+                "The state at this time (RFC 3339), from the audit trail; 404 if it did not exist then",
+                "2024-01-02T03:04:05Z"
+              },
+          "limit",
+              new String[] {
+                "At most this many, in creation order; without it, the whole list, streamed", "10"
+              },
+          "cursor",
+              new String[] {
+                "Start after this paging id (the `id` of the last one of the page before)", "0"
+              },
           "user_id", new String[] {"Only this user's events (its own and its sessions')", "alice"});
 
   private static void document(String path, PathItem.HttpMethod method, Operation operation) {
@@ -99,9 +137,11 @@ public class ApiDocumentation {
         new Parameter()
             .in("header")
             .name("X-Correlation-Id")
-            .description("Names the request in logs and on the events it causes (ce_correlationid); made up when absent")
+            .description(
+                "Names the request in logs and on the events it causes (ce_correlationid); made up when absent")
             .schema(new StringSchema()));
-    ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+    ApiResponses responses =
+        operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
     error(responses, "400", "bad input: a one-line reason", "bad request: email must be a string");
     error(responses, "401", "no valid API key (authentication on)", "unauthorized");
     if (path.startsWith("/api/v1/admin/")) {
@@ -116,30 +156,43 @@ public class ApiDocumentation {
           new Parameter()
               .in("header")
               .name("X-Consistency-Token")
-              .description("A write's X-Consistency-Token: the read waits until the read models include that write. "
-                  + "Without it a read waits for everything written before it; see consistency=eventual")
+              .description(
+                  "A write's X-Consistency-Token: the read waits until the read models include that write. "
+                      + "Without it a read waits for everything written before it; see consistency=eventual")
               .example("2@0:57,2:13")
               .schema(new StringSchema()));
       operation.addParametersItem(
           new Parameter()
               .in("query")
               .name("consistency")
-              .description("eventual: answer from the read models as they are, without waiting (also X-Zep-Consistency: eventual)")
+              .description(
+                  "eventual: answer from the read models as they are, without waiting (also X-Zep-Consistency: eventual)")
               .schema(new StringSchema()._enum(List.of("eventual"))));
-      error(responses, "503", "the read models did not include the writes before it within zep.consistency.read-timeout",
+      error(
+          responses,
+          "503",
+          "the read models did not include the writes before it within zep.consistency.read-timeout",
           "service unavailable: the read models are behind; retry");
     }
     if (api && method != PathItem.HttpMethod.GET) {
-      responses.forEach((code, response) -> {
-        if (code.startsWith("2")) {
-          response.addHeaderObject(
-              "X-Consistency-Token",
-              new Header().description("Where the write's events are on the topic; send it with a read to see the write").schema(new StringSchema()).example("2@0:57"));
-          response.addHeaderObject(
-              "X-Consistency-Warning",
-              new Header().description("Present when the write is stored but Kafka did not acknowledge it in time").schema(new StringSchema()));
-        }
-      });
+      responses.forEach(
+          (code, response) -> {
+            if (code.startsWith("2")) {
+              response.addHeaderObject(
+                  "X-Consistency-Token",
+                  new Header()
+                      .description(
+                          "Where the write's events are on the topic; send it with a read to see the write")
+                      .schema(new StringSchema())
+                      .example("2@0:57"));
+              response.addHeaderObject(
+                  "X-Consistency-Warning",
+                  new Header()
+                      .description(
+                          "Present when the write is stored but Kafka did not acknowledge it in time")
+                      .schema(new StringSchema()));
+            }
+          });
     }
     operation.responses(responses);
   }
@@ -150,7 +203,8 @@ public class ApiDocumentation {
     }
   }
 
-  private static void error(ApiResponses responses, String code, String description, String example) {
+  private static void error(
+      ApiResponses responses, String code, String description, String example) {
     if (responses.containsKey(code)) {
       return;
     }
@@ -162,7 +216,9 @@ public class ApiDocumentation {
                 new Content()
                     .addMediaType(
                         "text/plain",
-                        new MediaType().schema(new StringSchema()).examples(Map.of("answer", new Example().value(example + "\n"))))));
+                        new MediaType()
+                            .schema(new StringSchema())
+                            .examples(Map.of("answer", new Example().value(example + "\n"))))));
   }
 
   /** For the services' own customizers: a JSON body with an example. */
@@ -174,11 +230,16 @@ public class ApiDocumentation {
             new Content()
                 .addMediaType(
                     "application/json",
-                    new MediaType().schema(new ObjectSchema()).examples(Map.of("example", new Example().value(schemaExample)))));
+                    new MediaType()
+                        .schema(new ObjectSchema())
+                        .examples(Map.of("example", new Example().value(schemaExample)))));
   }
 
-  /** Sets the body of {@code method path} in {@code openApi}, when the document has that operation. */
-  public static void body(OpenAPI openApi, PathItem.HttpMethod method, String path, RequestBody body) {
+  /**
+   * Sets the body of {@code method path} in {@code openApi}, when the document has that operation.
+   */
+  public static void body(
+      OpenAPI openApi, PathItem.HttpMethod method, String path, RequestBody body) {
     if (openApi.getPaths() == null || openApi.getPaths().get(path) == null) {
       return;
     }

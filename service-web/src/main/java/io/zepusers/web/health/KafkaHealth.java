@@ -15,10 +15,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@code kafka} in {@code /actuator/health}, for the readiness groups of both services: UP while the broker answers a
- * {@code DescribeCluster} within {@code zep.kafka.health-timeout} (2 s), DOWN otherwise, so that an orchestrator stops
- * routing to an instance that can neither publish nor follow the topic. One admin client, kept; a check answered
- * within the last second is answered again, so health probes cannot load the broker.
+ * {@code kafka} in {@code /actuator/health}, for the readiness groups of both services: UP while
+ * the broker answers a {@code DescribeCluster} within {@code zep.kafka.health-timeout} (2 s), DOWN
+ * otherwise, so that an orchestrator stops routing to an instance that can neither publish nor
+ * follow the topic. One admin client, kept; a check answered within the last second is answered
+ * again, so health probes cannot load the broker.
  */
 @AutoConfiguration
 @ConditionalOnClass(Admin.class)
@@ -27,7 +28,8 @@ public class KafkaHealth {
 
   @Bean(destroyMethod = "close")
   KafkaReachability kafkaHealthIndicator(
-      @Value("${zep.kafka.bootstrap-servers}") String bootstrapServers, @Value("${zep.kafka.health-timeout:2s}") Duration timeout) {
+      @Value("${zep.kafka.bootstrap-servers}") String bootstrapServers,
+      @Value("${zep.kafka.health-timeout:2s}") Duration timeout) {
     return new KafkaReachability(bootstrapServers, timeout);
   }
 
@@ -46,10 +48,14 @@ public class KafkaHealth {
       this.admin =
           Admin.create(
               Map.of(
-                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                  AdminClientConfig.CLIENT_ID_CONFIG, "health",
-                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrapServers,
+                  AdminClientConfig.CLIENT_ID_CONFIG,
+                  "health",
+                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  (int) timeout.toMillis(),
+                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                  (int) timeout.toMillis()));
     }
 
     @Override
@@ -61,13 +67,20 @@ public class KafkaHealth {
       Health now;
       try {
         String cluster =
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            admin
+                .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                .clusterId()
+                .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
         now = Health.up().withDetail("cluster", cluster).build();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         now = Health.down().withDetail("error", "interrupted").build();
       } catch (Exception e) {
-        now = Health.down().withDetail("error", "the broker did not answer within " + timeout.toMillis() + " ms").build();
+        now =
+            Health.down()
+                .withDetail(
+                    "error", "the broker did not answer within " + timeout.toMillis() + " ms")
+                .build();
       }
       last = now;
       lastAt = System.nanoTime();

@@ -26,20 +26,30 @@ class ApiKeysTest {
     assertThat(ops.getName()).isEqualTo("ops@example.com");
     assertThat(ops.getAuthorities()).isEmpty();
     assertThat(caller(sign(SECRET, "HS256", "{\"sub\":\"root\",\"admin\":true}")).getAuthorities())
-        .extracting(Object::toString).containsExactly(ApiKeyCallers.ADMIN);
-    assertThat(caller(sign(SECRET, "HS256", "{\"roles\":[\"x\",\"admin\"]}")).getAuthorities()).hasSize(1);
+        .extracting(Object::toString)
+        .containsExactly(ApiKeyCallers.ADMIN);
+    assertThat(caller(sign(SECRET, "HS256", "{\"roles\":[\"x\",\"admin\"]}")).getAuthorities())
+        .hasSize(1);
     assertThat(caller(sign(SECRET, "HS256", "{\"role\":\"admin\"}")).getAuthorities()).hasSize(1);
-    assertThat(caller(sign(SECRET, "HS256", "{\"sub\":\"x\",\"admin\":false}")).getAuthorities()).isEmpty();
-    assertThat(caller(sign(SECRET, "HS256", "{\"sub\":\"x\",\"exp\":" + (now + 60) + "}")).getName()).isEqualTo("x");
+    assertThat(caller(sign(SECRET, "HS256", "{\"sub\":\"x\",\"admin\":false}")).getAuthorities())
+        .isEmpty();
+    assertThat(
+            caller(sign(SECRET, "HS256", "{\"sub\":\"x\",\"exp\":" + (now + 60) + "}")).getName())
+        .isEqualTo("x");
   }
 
   @Test
   void aKeyMintedByTheAdminScriptIsAnAdmins() {
     // ZEP_AUTH_SECRET=0123456789abcdef0123456789abcdef admin/make-api-key ops@example.com --admin
-    String minted = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcHNAZXhhbXBsZS5jb20iLCJhZG1pbiI6dHJ1ZSwiaWF0IjoxNzk1NDQwNjQ1fQ.ge16DPjvUXQr2MBYy_5ol4dtAmAHHPWo7E2kwg89Wfg";
-    JwtAuthenticationToken ops = new ApiKeyCallers().convert(ApiKeyDecoder.forSecret("0123456789abcdef0123456789abcdef").decode(minted));
+    String minted =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcHNAZXhhbXBsZS5jb20iLCJhZG1pbiI6dHJ1ZSwiaWF0IjoxNzk1NDQwNjQ1fQ.ge16DPjvUXQr2MBYy_5ol4dtAmAHHPWo7E2kwg89Wfg";
+    JwtAuthenticationToken ops =
+        new ApiKeyCallers()
+            .convert(ApiKeyDecoder.forSecret("0123456789abcdef0123456789abcdef").decode(minted));
     assertThat(ops.getName()).isEqualTo("ops@example.com");
-    assertThat(ops.getAuthorities()).extracting(Object::toString).containsExactly(ApiKeyCallers.ADMIN);
+    assertThat(ops.getAuthorities())
+        .extracting(Object::toString)
+        .containsExactly(ApiKeyCallers.ADMIN);
   }
 
   @Test
@@ -67,14 +77,18 @@ class ApiKeysTest {
 
   @Test
   void aSecretTooShortForHs256StopsTheServiceFromStarting() {
-    assertThatThrownBy(() -> ApiKeyDecoder.forSecret("s3cret")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> ApiKeyDecoder.forSecret("s3cret"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("zep.auth.secret must be at least 32 bytes");
   }
 
   @Test
   void whatTheFirewallQuotesBecomesOneLine() {
-    assertThat(PlainTextRequestRejection.oneLine("The request was rejected because the URL contained a potentially malicious String \"\n\""))
-        .isEqualTo("the request was rejected because the URL contained a potentially malicious String \"\\u000a\"");
+    assertThat(
+            PlainTextRequestRejection.oneLine(
+                "The request was rejected because the URL contained a potentially malicious String \"\n\""))
+        .isEqualTo(
+            "the request was rejected because the URL contained a potentially malicious String \"\\u000a\"");
   }
 
   private JwtAuthenticationToken caller(String key) {
@@ -91,13 +105,19 @@ class ApiKeysTest {
       String mac = "HmacSHA" + alg.substring(2);
       Mac hmac = Mac.getInstance(mac);
       hmac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), mac));
-      return unsigned + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
+      return unsigned
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(hmac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -17,8 +17,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Without {@code zep.auth.secret} everything is open, as before Spring Security; only the firewall still says no. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = AuthOffTest.App.class)
+/**
+ * Without {@code zep.auth.secret} everything is open, as before Spring Security; only the firewall
+ * still says no.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    classes = AuthOffTest.App.class)
 class AuthOffTest {
 
   @EnableAutoConfiguration
@@ -29,7 +34,9 @@ class AuthOffTest {
   static class Things {
     @GetMapping("/api/v1/things/{id}")
     String thing(@PathVariable String id, HttpServletRequest request) {
-      return id + " by " + (request.getUserPrincipal() == null ? "nobody" : request.getUserPrincipal().getName());
+      return id
+          + " by "
+          + (request.getUserPrincipal() == null ? "nobody" : request.getUserPrincipal().getName());
     }
 
     @PostMapping("/api/v1/admin/things")
@@ -56,16 +63,32 @@ class AuthOffTest {
 
   @Test
   void whatTheFirewallRefusesIsOneLineOfText() throws Exception {
-    for (String path : new String[] {"/api;x=1/v1/things/a", "/api/v1/things/a%5Cb", "/api/v1/things/%2e%2e", "/api//v1/things/a", "/api/v1/x/../things/a"}) {
+    for (String path :
+        new String[] {
+          "/api;x=1/v1/things/a",
+          "/api/v1/things/a%5Cb",
+          "/api/v1/things/%2e%2e",
+          "/api//v1/things/a",
+          "/api/v1/x/../things/a"
+        }) {
       HttpResponse<String> refused = send("GET", path, null);
       assertThat(refused.statusCode()).as(path).isEqualTo(400);
-      assertThat(refused.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/plain");
-      assertThat(refused.body()).as(path).startsWith("bad request: ").endsWith("\n").hasLineCount(1);
+      assertThat(refused.headers().firstValue("Content-Type").orElse(""))
+          .as(path)
+          .startsWith("text/plain");
+      assertThat(refused.body())
+          .as(path)
+          .startsWith("bad request: ")
+          .endsWith("\n")
+          .hasLineCount(1);
     }
   }
 
-  private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).method(method, HttpRequest.BodyPublishers.noBody());
+  private HttpResponse<String> send(String method, String path, String authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

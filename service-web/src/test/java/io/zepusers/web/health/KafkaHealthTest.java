@@ -14,7 +14,8 @@ class KafkaHealthTest {
 
   @Test
   void upWhileTheBrokerAnswers() {
-    try (KafkaReachability kafka = new KafkaReachability(TestInfra.kafkaBootstrapServers(), Duration.ofSeconds(5))) {
+    try (KafkaReachability kafka =
+        new KafkaReachability(TestInfra.kafkaBootstrapServers(), Duration.ofSeconds(5))) {
       assertThat(kafka.health().getStatus()).isEqualTo(Status.UP);
     }
   }
@@ -25,7 +26,8 @@ class KafkaHealthTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    try (KafkaReachability kafka = new KafkaReachability("127.0.0.1:" + port, Duration.ofMillis(500))) {
+    try (KafkaReachability kafka =
+        new KafkaReachability("127.0.0.1:" + port, Duration.ofMillis(500))) {
       long started = System.nanoTime();
       assertThat(kafka.health().getStatus()).isEqualTo(Status.DOWN);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));

@@ -27,9 +27,10 @@ class UserTable {
   }
 
   /**
-   * Applies one event, once: its stream's last applied sequence moves to the event's in the same transaction, and an
-   * event at or below it (a redelivery, or a new generation's copy of history) changes nothing. The stream's row
-   * stays after a delete, so nothing earlier can bring the user back.
+   * Applies one event, once: its stream's last applied sequence moves to the event's in the same
+   * transaction, and an event at or below it (a redelivery, or a new generation's copy of history)
+   * changes nothing. The stream's row stays after a delete, so nothing earlier can bring the user
+   * back.
    *
    * @return false when the event had been applied before
    */
@@ -46,10 +47,24 @@ class UserTable {
       return false;
     }
     if (event.data() instanceof UserCreated c) {
-      upsert(c.userId(), c.uuid(), c.email(), c.firstName(), c.lastName(), c.metadata(), c.createdAt());
+      upsert(
+          c.userId(),
+          c.uuid(),
+          c.email(),
+          c.firstName(),
+          c.lastName(),
+          c.metadata(),
+          c.createdAt());
     } else if (event.data() instanceof UserUpdated u) {
       // an update carries the user's whole state after it
-      upsert(u.userId(), u.uuid(), u.email(), u.firstName(), u.lastName(), u.metadata(), u.updatedAt());
+      upsert(
+          u.userId(),
+          u.uuid(),
+          u.email(),
+          u.firstName(),
+          u.lastName(),
+          u.metadata(),
+          u.updatedAt());
     } else if (event.data() instanceof UserDeleted d) {
       // erase everything kept about the user
       jdbc.update("DELETE FROM users WHERE user_id = ?", d.userId());
@@ -58,7 +73,14 @@ class UserTable {
     return true;
   }
 
-  private void upsert(String userId, UUID uuid, String email, String firstName, String lastName, Map<String, Object> metadata, Instant at) {
+  private void upsert(
+      String userId,
+      UUID uuid,
+      String email,
+      String firstName,
+      String lastName,
+      Map<String, Object> metadata,
+      Instant at) {
     jdbc.update(
         "INSERT INTO users (user_id, uuid, email, first_name, last_name, metadata, updated_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) "
             + "ON CONFLICT (user_id) DO UPDATE SET uuid = EXCLUDED.uuid, email = EXCLUDED.email, first_name = EXCLUDED.first_name, "

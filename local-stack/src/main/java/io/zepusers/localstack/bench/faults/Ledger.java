@@ -2,7 +2,6 @@ package io.zepusers.localstack.bench.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -10,113 +9,123 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Every write the load made and what the API answered: the state each user and session must have after the
- * acknowledged writes, per fault phase. A user whose write got an error (5xx, no answer) is uncertain: that write
- * may or may not have happened, so it is only checked for not being doubled.
+ * Every write the load made and what the API answered: the state each user and session must have
+ * after the acknowledged writes, per fault phase. A user whose write got an error (5xx, no answer)
+ * is uncertain: that write may or may not have happened, so it is only checked for not being
+ * doubled.
  */
 final class Ledger {
-    static final int MAX_PHASES = 16;
+  static final int MAX_PHASES = 16;
 
-    /** The phase writes are attributed to: 0 before the first fault, then one per fault (from its injection on). */
-    private volatile int phase;
+  /**
+   * The phase writes are attributed to: 0 before the first fault, then one per fault (from its
+   * injection on).
+   */
+  private volatile int phase;
 
-    private final Queue<User> users = new ConcurrentLinkedQueue<>();
-    private final AtomicLongArray acknowledged = new AtomicLongArray(MAX_PHASES);
-    private final AtomicLongArray failed = new AtomicLongArray(MAX_PHASES);
-    private final AtomicLongArray rejected = new AtomicLongArray(MAX_PHASES);
-    private final AtomicLongArray warned = new AtomicLongArray(MAX_PHASES);
+  private final Queue<User> users = new ConcurrentLinkedQueue<>();
+  private final AtomicLongArray acknowledged = new AtomicLongArray(MAX_PHASES);
+  private final AtomicLongArray failed = new AtomicLongArray(MAX_PHASES);
+  private final AtomicLongArray rejected = new AtomicLongArray(MAX_PHASES);
+  private final AtomicLongArray warned = new AtomicLongArray(MAX_PHASES);
 
-    /** One user, written only by the thread that drives it (read by the checks after that thread ended). */
-    static final class User {
-        final String userId;
-        String uuid;
-        boolean created;
-        boolean deleted;
-        boolean uncertain;
-        String email;
-        String firstName;
-        ObjectNode metadata;
-        /** Its metadata before each acknowledged patch: a read that shows one of these is stale. */
-        final List<JsonNode> earlierMetadata = new ArrayList<>();
-        /** The phase of its last acknowledged write, where a check's finding about it is counted. */
-        int phase;
-        final List<Session> sessions = new ArrayList<>();
+  /**
+   * One user, written only by the thread that drives it (read by the checks after that thread
+   * ended).
+   */
+  static final class User {
+    final String userId;
+    String uuid;
+    boolean created;
+    boolean deleted;
+    boolean uncertain;
+    String email;
+    String firstName;
+    ObjectNode metadata;
 
-        User(String userId) {
-            this.userId = userId;
-        }
+    /** Its metadata before each acknowledged patch: a read that shows one of these is stale. */
+    final List<JsonNode> earlierMetadata = new ArrayList<>();
 
-        boolean certain() {
-            return created && !uncertain;
-        }
+    /** The phase of its last acknowledged write, where a check's finding about it is counted. */
+    int phase;
+
+    final List<Session> sessions = new ArrayList<>();
+
+    User(String userId) {
+      this.userId = userId;
     }
 
-    static final class Session {
-        final String sessionId;
-        final String uuid;
-        final JsonNode metadata;
-        final int phase;
-
-        Session(String sessionId, String uuid, JsonNode metadata, int phase) {
-            this.sessionId = sessionId;
-            this.uuid = uuid;
-            this.metadata = metadata;
-            this.phase = phase;
-        }
+    boolean certain() {
+      return created && !uncertain;
     }
+  }
 
-    int phase() {
-        return phase;
-    }
+  static final class Session {
+    final String sessionId;
+    final String uuid;
+    final JsonNode metadata;
+    final int phase;
 
-    void phase(int p) {
-        if (p >= MAX_PHASES) {
-            throw new IllegalArgumentException("at most " + (MAX_PHASES - 1) + " faults");
-        }
-        phase = p;
+    Session(String sessionId, String uuid, JsonNode metadata, int phase) {
+      this.sessionId = sessionId;
+      this.uuid = uuid;
+      this.metadata = metadata;
+      this.phase = phase;
     }
+  }
 
-    User newUser(String userId) {
-        User u = new User(userId);
-        users.add(u);
-        return u;
-    }
+  int phase() {
+    return phase;
+  }
 
-    Iterable<User> users() {
-        return users;
+  void phase(int p) {
+    if (p >= MAX_PHASES) {
+      throw new IllegalArgumentException("at most " + (MAX_PHASES - 1) + " faults");
     }
+    phase = p;
+  }
 
-    /** Counts an acknowledged write; returns the phase it belongs to. */
-    int acknowledged(boolean warning) {
-        int p = phase;
-        acknowledged.incrementAndGet(p);
-        if (warning) {
-            warned.incrementAndGet(p);
-        }
-        return p;
-    }
+  User newUser(String userId) {
+    User u = new User(userId);
+    users.add(u);
+    return u;
+  }
 
-    void failed() {
-        failed.incrementAndGet(phase);
-    }
+  Iterable<User> users() {
+    return users;
+  }
 
-    void rejected() {
-        rejected.incrementAndGet(phase);
+  /** Counts an acknowledged write; returns the phase it belongs to. */
+  int acknowledged(boolean warning) {
+    int p = phase;
+    acknowledged.incrementAndGet(p);
+    if (warning) {
+      warned.incrementAndGet(p);
     }
+    return p;
+  }
 
-    long acknowledgedIn(int p) {
-        return acknowledged.get(p);
-    }
+  void failed() {
+    failed.incrementAndGet(phase);
+  }
 
-    long failedIn(int p) {
-        return failed.get(p);
-    }
+  void rejected() {
+    rejected.incrementAndGet(phase);
+  }
 
-    long rejectedIn(int p) {
-        return rejected.get(p);
-    }
+  long acknowledgedIn(int p) {
+    return acknowledged.get(p);
+  }
 
-    long warnedIn(int p) {
-        return warned.get(p);
-    }
+  long failedIn(int p) {
+    return failed.get(p);
+  }
+
+  long rejectedIn(int p) {
+    return rejected.get(p);
+  }
+
+  long warnedIn(int p) {
+    return warned.get(p);
+  }
 }

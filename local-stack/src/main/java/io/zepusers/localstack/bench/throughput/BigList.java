@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Streams an unlimited user list ({@code GET /api/v1/user}, no limit) of {@code users} users through the gateway
- * while query-service's heap is sampled. The users are written straight onto the topic (creating a million through
- * the API would take the whole run) with ids far above those the API hands out.
+ * Streams an unlimited user list ({@code GET /api/v1/user}, no limit) of {@code users} users
+ * through the gateway while query-service's heap is sampled. The users are written straight onto
+ * the topic (creating a million through the API would take the whole run) with ids far above those
+ * the API hands out.
  */
 final class BigList {
 
@@ -27,18 +28,27 @@ final class BigList {
   static Result run(LocalStack.Running stack, long users, Memory memory) throws Exception {
     long t0 = System.nanoTime();
     produce(stack, users);
-    // a default-consistency read waits until the projection reached the topic's end (a bounded wait per try)
-    while (!ThroughputBench.get(stack.gatewayUrl() + "/api/v1/user?limit=1&cursor=" + (FIRST_ID + users - 2), stack.authorization())
-        .body().contains("\"user_id\"")) {
+    // a default-consistency read waits until the projection reached the topic's end (a bounded wait
+    // per try)
+    while (!ThroughputBench.get(
+            stack.gatewayUrl() + "/api/v1/user?limit=1&cursor=" + (FIRST_ID + users - 2),
+            stack.authorization())
+        .body()
+        .contains("\"user_id\"")) {
       System.out.println("  waiting for the projection to apply the list's users ...");
     }
-    System.out.printf("  %,d users for the list written and projected in %.1f s%n", users, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "  %,d users for the list written and projected in %.1f s%n",
+        users, (System.nanoTime() - t0) / 1e9);
 
     memory.watchHeap();
     t0 = System.nanoTime();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/user")).timeout(Duration.ofMinutes(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/user"))
+            .timeout(Duration.ofMinutes(10));
     stack.authorization().ifPresent(a -> b.header("Authorization", a));
-    HttpResponse<InputStream> r = ThroughputBench.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        ThroughputBench.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     long seen = 0;
     try (InputStream in = r.body()) {
       byte[] needle = "\"user_id\":".getBytes(StandardCharsets.US_ASCII);
@@ -57,7 +67,13 @@ final class BigList {
     double seconds = (System.nanoTime() - t0) / 1e9;
     long heap = memory.heapMax();
     if (r.statusCode() != 200 || seen < users) {
-      throw new IllegalStateException("the unlimited list answered " + r.statusCode() + " with " + seen + " users; expected at least " + users);
+      throw new IllegalStateException(
+          "the unlimited list answered "
+              + r.statusCode()
+              + " with "
+              + seen
+              + " users; expected at least "
+              + users);
     }
     return new Result(seen, seconds, heap);
   }
@@ -67,8 +83,18 @@ final class BigList {
       Instant now = Instant.now();
       for (long u = 0; u < users; u++) {
         String userId = "list-user-" + u;
-        topic.send(userId, 0, new UserCreated(userId, UUID.randomUUID(), FIRST_ID + u, userId + "@example.com", "Ada", "Lovelace",
-            Map.of("plan", "pro", "n", u), now));
+        topic.send(
+            userId,
+            0,
+            new UserCreated(
+                userId,
+                UUID.randomUUID(),
+                FIRST_ID + u,
+                userId + "@example.com",
+                "Ada",
+                "Lovelace",
+                Map.of("plan", "pro", "n", u),
+                now));
       }
     }
   }

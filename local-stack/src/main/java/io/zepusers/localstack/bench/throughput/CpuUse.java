@@ -11,14 +11,20 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * CPU time each part of the stack used (user + system, from /proc), so that a figure can say what one request cost
- * where. PostgreSQL counts its postmaster and every backend; wrk and this JVM are the load generator.
+ * CPU time each part of the stack used (user + system, from /proc), so that a figure can say what
+ * one request cost where. PostgreSQL counts its postmaster and every backend; wrk and this JVM are
+ * the load generator.
  */
 final class CpuUse {
 
   private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
   static final List<String> PARTS =
-      List.of(LocalStack.GATEWAY, LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.POSTGRES, LocalStack.KAFKA);
+      List.of(
+          LocalStack.GATEWAY,
+          LocalStack.COMMAND_SERVICE,
+          LocalStack.QUERY_SERVICE,
+          LocalStack.POSTGRES,
+          LocalStack.KAFKA);
 
   private CpuUse() {}
 
@@ -30,7 +36,10 @@ final class CpuUse {
         long pid = stack.pid(part);
         double s = ticks(pid);
         if (part.equals(LocalStack.POSTGRES)) {
-          for (long child : ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of())) {
+          for (long child :
+              ProcessHandle.of(pid)
+                  .map(p -> p.children().map(ProcessHandle::pid).toList())
+                  .orElse(List.of())) {
             s += ticks(child);
           }
         }
@@ -42,10 +51,19 @@ final class CpuUse {
     return seconds;
   }
 
-  /** "gateway 0.41, command-service 3.20, ..." milliseconds of CPU per request between two snapshots. */
+  /**
+   * "gateway 0.41, command-service 3.20, ..." milliseconds of CPU per request between two
+   * snapshots.
+   */
   static String perRequest(Map<String, Double> before, Map<String, Double> after, long requests) {
     return before.keySet().stream()
-        .map(part -> String.format(Locale.ROOT, "%s %.2f", part, (after.get(part) - before.get(part)) * 1000 / Math.max(1, requests)))
+        .map(
+            part ->
+                String.format(
+                    Locale.ROOT,
+                    "%s %.2f",
+                    part,
+                    (after.get(part) - before.get(part)) * 1000 / Math.max(1, requests)))
         .collect(Collectors.joining(", "));
   }
 

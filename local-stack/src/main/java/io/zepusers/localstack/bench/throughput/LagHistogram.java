@@ -7,13 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * query-service's {@code projection.lag} histogram as Prometheus scrapes it (cumulative bucket counts), so that the
- * lag of one phase is the difference of two scrapes, as {@code histogram_quantile(rate(...))} would compute it.
+ * query-service's {@code projection.lag} histogram as Prometheus scrapes it (cumulative bucket
+ * counts), so that the lag of one phase is the difference of two scrapes, as {@code
+ * histogram_quantile(rate(...))} would compute it.
  */
 record LagHistogram(TreeMap<Double, Double> buckets) {
 
   private static final Pattern BUCKET =
-      Pattern.compile("(?m)^projection_lag_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)");
+      Pattern.compile(
+          "(?m)^projection_lag_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)");
 
   static LagHistogram scrape(String queryService) throws Exception {
     var r = ThroughputBench.get(queryService + "/actuator/prometheus", Optional.empty());
@@ -23,11 +25,13 @@ record LagHistogram(TreeMap<Double, Double> buckets) {
     TreeMap<Double, Double> buckets = new TreeMap<>();
     Matcher m = BUCKET.matcher(r.body());
     while (m.find()) {
-      double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+      double le =
+          m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
       buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
     }
     if (buckets.isEmpty()) {
-      throw new IllegalStateException("query-service publishes no projection_lag_seconds histogram");
+      throw new IllegalStateException(
+          "query-service publishes no projection_lag_seconds histogram");
     }
     return new LagHistogram(buckets);
   }

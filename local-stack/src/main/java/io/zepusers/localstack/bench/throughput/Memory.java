@@ -10,11 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Samples the services' resident set sizes (all run long) and, on request, query-service's used heap. */
+/**
+ * Samples the services' resident set sizes (all run long) and, on request, query-service's used
+ * heap.
+ */
 final class Memory implements AutoCloseable {
 
-  private static final List<String> SERVICES = List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY);
-  private static final Pattern VALUE = Pattern.compile("\"statistic\":\"VALUE\",\"value\":([0-9.Ee+-]+)");
+  private static final List<String> SERVICES =
+      List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY);
+  private static final Pattern VALUE =
+      Pattern.compile("\"statistic\":\"VALUE\",\"value\":([0-9.Ee+-]+)");
 
   private final LocalStack.Running stack;
   private final Map<String, Long> maxRss = new ConcurrentHashMap<>();
@@ -39,7 +44,9 @@ final class Memory implements AutoCloseable {
     return maxRss.getOrDefault(part, 0L);
   }
 
-  /** Starts sampling query-service's used heap (every 100 ms) and forgets the highest seen so far. */
+  /**
+   * Starts sampling query-service's used heap (every 100 ms) and forgets the highest seen so far.
+   */
   void watchHeap() {
     heapMax = 0;
     heap = true;
@@ -63,7 +70,10 @@ final class Memory implements AutoCloseable {
           nextRss = System.nanoTime() + 500_000_000L;
         }
         if (heap) {
-          var r = ThroughputBench.get(stack.queryServiceUrl() + "/actuator/metrics/jvm.memory.used?tag=area:heap", Optional.empty());
+          var r =
+              ThroughputBench.get(
+                  stack.queryServiceUrl() + "/actuator/metrics/jvm.memory.used?tag=area:heap",
+                  Optional.empty());
           Matcher m = VALUE.matcher(r.body());
           if (m.find()) {
             heapMax = Math.max(heapMax, (long) Double.parseDouble(m.group(1)));

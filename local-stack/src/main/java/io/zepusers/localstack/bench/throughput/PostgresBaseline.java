@@ -12,12 +12,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * PostgreSQL's own rates on the stack's PostgreSQL (same binaries, settings and machine): single-row INSERTs into a
- * table shaped like a user row, and primary-key SELECTs, each by {@code clients} JDBC connections at once.
+ * PostgreSQL's own rates on the stack's PostgreSQL (same binaries, settings and machine):
+ * single-row INSERTs into a table shaped like a user row, and primary-key SELECTs, each by {@code
+ * clients} JDBC connections at once.
  */
 final class PostgresBaseline {
 
-  record Result(double insertsPerSecond, double insertP99Millis, double selectsPerSecond, double selectP99Millis) {}
+  record Result(
+      double insertsPerSecond,
+      double insertP99Millis,
+      double selectsPerSecond,
+      double selectP99Millis) {}
 
   private interface Step {
     void run(Connection c, PreparedStatement s, long n) throws Exception;
@@ -25,57 +30,70 @@ final class PostgresBaseline {
 
   static Result measure(LocalStack.Running stack, int clients, int seconds) throws Exception {
     String url = stack.commandsJdbcUrl().replace("/commands", "/postgres");
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute("drop table if exists bench_users");
-      s.execute("create table bench_users (id text primary key, email text, first_name text, last_name text, metadata jsonb,"
-          + " created_at timestamptz not null default now())");
+      s.execute(
+          "create table bench_users (id text primary key, email text, first_name text, last_name text, metadata jsonb,"
+              + " created_at timestamptz not null default now())");
     }
     AtomicLong ids = new AtomicLong();
-    String insert = "insert into bench_users (id, email, first_name, last_name, metadata) values (?, ?, 'Ada', 'Lovelace', ?::jsonb)";
-    Step inserting = (c, s, n) -> {
-      String id = "pg-" + ids.incrementAndGet();
-      s.setString(1, id);
-      s.setString(2, id + "@example.com");
-      s.setString(3, "{\"plan\":\"pro\",\"seats\":" + (n % 50) + ",\"tags\":[\"bench\",\"throughput\"]}");
-      s.executeUpdate();
-    };
+    String insert =
+        "insert into bench_users (id, email, first_name, last_name, metadata) values (?, ?, 'Ada', 'Lovelace', ?::jsonb)";
+    Step inserting =
+        (c, s, n) -> {
+          String id = "pg-" + ids.incrementAndGet();
+          s.setString(1, id);
+          s.setString(2, id + "@example.com");
+          s.setString(
+              3,
+              "{\"plan\":\"pro\",\"seats\":" + (n % 50) + ",\"tags\":[\"bench\",\"throughput\"]}");
+          s.executeUpdate();
+        };
     run(url, clients, 1, insert, inserting); // warm-up
     Latencies inserts = run(url, clients, seconds, insert, inserting);
     long rows = ids.get();
-    Step selecting = (c, s, n) -> {
-      s.setString(1, "pg-" + ThreadLocalRandom.current().nextLong(1, rows + 1));
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
-          throw new IllegalStateException("missing row");
-        }
-      }
-    };
-    String select = "select id, email, first_name, last_name, metadata, created_at from bench_users where id = ?";
+    Step selecting =
+        (c, s, n) -> {
+          s.setString(1, "pg-" + ThreadLocalRandom.current().nextLong(1, rows + 1));
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              throw new IllegalStateException("missing row");
+            }
+          }
+        };
+    String select =
+        "select id, email, first_name, last_name, metadata, created_at from bench_users where id = ?";
     run(url, clients, 1, select, selecting);
     Latencies selects = run(url, clients, seconds, select, selecting);
-    return new Result(inserts.perSecond(), inserts.p99Millis(), selects.perSecond(), selects.p99Millis());
+    return new Result(
+        inserts.perSecond(), inserts.p99Millis(), selects.perSecond(), selects.p99Millis());
   }
 
-  private static Latencies run(String url, int clients, int seconds, String sql, Step step) throws Exception {
+  private static Latencies run(String url, int clients, int seconds, String sql, Step step)
+      throws Exception {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     Latencies latencies = new Latencies();
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < clients; i++) {
-      Thread t = new Thread(() -> {
-        try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(sql)) {
-          for (long n = 0; System.nanoTime() < end; n++) {
-            long r0 = System.nanoTime();
-            step.run(c, s, n);
-            latencies.add(System.nanoTime() - r0);
-          }
-        } catch (Throwable e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (Connection c = DriverManager.getConnection(url);
+                    PreparedStatement s = c.prepareStatement(sql)) {
+                  for (long n = 0; System.nanoTime() < end; n++) {
+                    long r0 = System.nanoTime();
+                    step.run(c, s, n);
+                    latencies.add(System.nanoTime() - r0);
+                  }
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
       t.start();
       threads.add(t);
     }

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-/** Creates at a steady rate (not as fast as possible) through the gateway, and the projection lag they saw. */
+/**
+ * Creates at a steady rate (not as fast as possible) through the gateway, and the projection lag
+ * they saw.
+ */
 final class SteadyCreates {
 
   record Result(double achievedRate, long failed, double lagP50Millis, double lagP99Millis) {}
@@ -36,17 +39,26 @@ final class SteadyCreates {
       }
       inFlight.acquire();
       String id = prefix + i;
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/user"))
-          .timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(
-              "{\"user_id\":\"" + id + "\",\"email\":\"" + id + "@example.com\",\"metadata\":{\"plan\":\"pro\"}}"));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/api/v1/user"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"user_id\":\""
+                          + id
+                          + "\",\"email\":\""
+                          + id
+                          + "@example.com\",\"metadata\":{\"plan\":\"pro\"}}"));
       stack.authorization().ifPresent(a -> b.header("Authorization", a));
-      sent.add(ThroughputBench.HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
-          .whenComplete((r, e) -> {
-            inFlight.release();
-            (e == null && r.statusCode() == 201 ? ok : failed).incrementAndGet();
-          }));
+      sent.add(
+          ThroughputBench.HTTP
+              .sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (r, e) -> {
+                    inFlight.release();
+                    (e == null && r.statusCode() == 201 ? ok : failed).incrementAndGet();
+                  }));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
     double achieved = total / ((System.nanoTime() - t0) / 1e9);
@@ -56,9 +68,11 @@ final class SteadyCreates {
     do {
       phase = LagHistogram.scrape(stack.queryServiceUrl()).since(before);
     } while (phase.count() < ok.get() && System.nanoTime() < deadline && pause());
-    System.out.printf("  steady creates: %d sent at %.0f/s, %d failed; lag of %.0f events recorded%n",
+    System.out.printf(
+        "  steady creates: %d sent at %.0f/s, %d failed; lag of %.0f events recorded%n",
         total, achieved, failed.get(), phase.count());
-    return new Result(achieved, failed.get(), phase.quantileMillis(0.5), phase.quantileMillis(0.99));
+    return new Result(
+        achieved, failed.get(), phase.quantileMillis(0.5), phase.quantileMillis(0.99));
   }
 
   private static boolean pause() {

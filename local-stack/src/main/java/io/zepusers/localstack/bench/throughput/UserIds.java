@@ -16,11 +16,13 @@ final class UserIds {
 
   record Users(Path file, long count, long highestId) {}
 
-  static Users fetch(String gateway, Optional<String> authorization, Path file, int max) throws Exception {
+  static Users fetch(String gateway, Optional<String> authorization, Path file, int max)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     long cursor = 0;
     while (ids.size() < max) {
-      HttpResponse<String> page = ThroughputBench.get(gateway + "/api/v1/user?limit=1000&cursor=" + cursor, authorization);
+      HttpResponse<String> page =
+          ThroughputBench.get(gateway + "/api/v1/user?limit=1000&cursor=" + cursor, authorization);
       if (page.statusCode() != 200) {
         throw new IllegalStateException("listing users: " + page.statusCode() + " " + page.body());
       }
