@@ -1,19 +1,80 @@
 package io.zepusers.command;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.List;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
 
-/** The write side owns validation and the event store; it never reads a read model. */
+/**
+ * The write side's map (docs/architecture.md): one package per feature (a use case's controller,
+ * commands, aggregate and handlers side by side), over shared packages that know no feature. The
+ * write side owns validation and the event store; it never reads a read model.
+ */
 class ArchitectureTest {
+
+  private static final String ROOT = "io.zepusers.command";
+
+  /** The features: each may use the shared packages, none another feature. */
+  private static final List<String> FEATURES = List.of("user", "session", "admin");
 
   private final JavaClasses classes =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.zepusers.command");
+          .importPackages(ROOT);
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void featuresDoNotDependOnEachOther() {
+    slices().assignedFrom(features()).should().notDependOnEachOther().check(classes);
+  }
+
+  @Test
+  void sharedPackagesKnowNoFeature() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(featurePackages())
+        .and()
+        .resideOutsideOfPackage(ROOT) // the application's main class
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(featurePackages())
+        .check(classes);
+  }
+
+  @Test
+  void commandsAreSentOnlyByTheApplicationLayer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".application..")
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(CommandGateway.class)
+        .because("controllers send through CommandSender, and aggregates never send commands")
+        .check(classes);
+  }
+
+  @Test
+  void controllersStayInTheirFeature() {
+    noClasses()
+        .that()
+        .areAnnotatedWith(RestController.class)
+        .should()
+        .resideOutsideOfPackages(featurePackages())
+        .check(classes);
+  }
 
   @Test
   void commandSideDoesNotReachIntoTheQuerySide() {
@@ -32,7 +93,32 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "org.springframework.web..", "org.apache.kafka..", "io.zepusers.command.web..")
+            "org.springframework.web..", "org.apache.kafka..", "io.zepusers.web..", ROOT + ".web..")
         .check(classes);
+  }
+
+  private static String[] featurePackages() {
+    return FEATURES.stream().map(f -> ROOT + "." + f + "..").toArray(String[]::new);
+  }
+
+  private static SliceAssignment features() {
+    return new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+        for (String feature : FEATURES) {
+          String pkg = ROOT + "." + feature;
+          if (javaClass.getPackageName().equals(pkg)
+              || javaClass.getPackageName().startsWith(pkg + ".")) {
+            return SliceIdentifier.of(feature);
+          }
+        }
+        return SliceIdentifier.ignore();
+      }
+
+      @Override
+      public String getDescription() {
+        return "the features " + FEATURES;
+      }
+    };
   }
 }

@@ -8,6 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.UUID;
 import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
@@ -82,6 +84,19 @@ public class AxonConfig {
         .claimTimeout(properties.getClaimTimeout())
         .nodeId(ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID())
         .build();
+  }
+
+  /**
+   * Every event handler's failure propagates: the subscribing ones (the directory, a deleted user's
+   * sessions) then roll back the command whose transaction they run in, instead of Axon's default
+   * of logging the failure and committing without them; the tracking publisher retries its batch.
+   */
+  @Bean
+  public ConfigurerModule eventHandlerFailuresPropagate() {
+    return configurer ->
+        configurer
+            .eventProcessing()
+            .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
   }
 
   /** Bounds the event store's cache-filling reads; see BoundedTailingReads. */

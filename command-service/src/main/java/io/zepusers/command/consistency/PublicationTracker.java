@@ -45,6 +45,17 @@ public class PublicationTracker {
     }
   }
 
+  /**
+   * A stored event of {@code traceId} was rolled back (its command lost a write conflict and is
+   * retried under the same trace id): nothing will publish it, so nobody waits for it.
+   */
+  void rolledBack(String traceId, String eventId) {
+    Pending p = pending.get(traceId);
+    if (p != null) {
+      p.rolledBack(eventId);
+    }
+  }
+
   /** Kafka acknowledged an event. Events of commands handled elsewhere or long done are ignored. */
   public void published(
       String traceId, String eventId, int generation, int partition, long offset) {
@@ -93,6 +104,11 @@ public class PublicationTracker {
       }
       nextOffsets.merge(partition, offset + 1, Math::max);
       settled(eventId);
+    }
+
+    synchronized void rolledBack(String eventId) {
+      outstanding.remove(eventId);
+      notifyAll();
     }
 
     synchronized void settled(String eventId) {

@@ -5,12 +5,13 @@ import java.util.function.BiFunction;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
  * Tells the tracker which events a command stores, by the trace id Axon puts on every event a
- * command causes.
+ * command causes, and which of them a rollback took back again.
  */
 @Component
 class TraceEventsInterceptor
@@ -38,6 +39,10 @@ class TraceEventsInterceptor
       Object traceId = event.getMetaData().get(TRACE_ID);
       if (traceId != null) {
         tracker.stored(traceId.toString(), event.getIdentifier());
+        CurrentUnitOfWork.ifStarted(
+            unitOfWork ->
+                unitOfWork.onRollback(
+                    u -> tracker.rolledBack(traceId.toString(), event.getIdentifier())));
       }
       return event;
     };

@@ -6,8 +6,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.axonframework.config.ConfigurerModule;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,18 +45,5 @@ class KafkaPublishingConfig {
             (int) Math.max(settings.ackTimeout().toMillis(), REQUEST_TIMEOUT_MS + 1)),
         new StringSerializer(),
         new ByteArraySerializer());
-  }
-
-  /**
-   * A failed publish must stop the publisher, not skip the event: the batch rolls back with its
-   * token and is retried (Axon's default for event handlers only logs and moves on).
-   */
-  @Bean
-  ConfigurerModule publisherErrorHandling() {
-    return configurer ->
-        configurer
-            .eventProcessing()
-            .registerListenerInvocationErrorHandler(
-                KafkaEventPublisher.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
   }
 }

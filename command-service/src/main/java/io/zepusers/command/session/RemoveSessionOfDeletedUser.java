@@ -1,8 +1,9 @@
 package io.zepusers.command.session;
 
+import io.zepusers.command.eventstore.SessionStream;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** Sent by a user delete, in its transaction, for each of the user's sessions. */
+/** Handed by SessionsGoWithTheirUser, in a user delete's transaction, to each of its sessions. */
 public record RemoveSessionOfDeletedUser(String sessionId) {
 
   @TargetAggregateIdentifier

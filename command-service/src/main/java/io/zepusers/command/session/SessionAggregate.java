@@ -4,6 +4,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.zepusers.api.ZepTime;
 import io.zepusers.command.directory.Directory;
+import io.zepusers.command.eventstore.SessionStream;
 import io.zepusers.command.metadata.Metadata;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionDeleted;

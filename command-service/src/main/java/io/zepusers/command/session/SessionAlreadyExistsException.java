@@ -1,6 +1,8 @@
 package io.zepusers.command.session;
 
-public class SessionAlreadyExistsException extends RuntimeException {
+import io.zepusers.command.application.CommandRefusedException;
+
+public class SessionAlreadyExistsException extends CommandRefusedException {
   public SessionAlreadyExistsException(String sessionId) {
     super("session already exists with session_id: " + sessionId);
   }

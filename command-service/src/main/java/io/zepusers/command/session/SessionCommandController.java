@@ -3,7 +3,7 @@ package io.zepusers.command.session;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.zepusers.api.InputLimits;
 import io.zepusers.api.SessionView;
-import io.zepusers.command.web.CommandSender;
+import io.zepusers.command.application.CommandSender;
 import io.zepusers.command.web.JsonBody;
 import io.zepusers.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;

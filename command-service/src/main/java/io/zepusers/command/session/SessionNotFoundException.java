@@ -1,6 +1,8 @@
 package io.zepusers.command.session;
 
-public class SessionNotFoundException extends RuntimeException {
+import io.zepusers.command.application.TargetNotFoundException;
+
+public class SessionNotFoundException extends TargetNotFoundException {
   public SessionNotFoundException(String sessionId) {
     super("no session with session_id: " + sessionId);
   }

@@ -1,6 +1,8 @@
 package io.zepusers.command.session;
 
-public class UnknownUserException extends RuntimeException {
+import io.zepusers.command.application.CommandRefusedException;
+
+public class UnknownUserException extends CommandRefusedException {
   public UnknownUserException(String userId) {
     super("user does not exist with user_id: " + userId);
   }

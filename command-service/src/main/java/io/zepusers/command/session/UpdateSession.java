@@ -1,5 +1,6 @@
 package io.zepusers.command.session;
 
+import io.zepusers.command.eventstore.SessionStream;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

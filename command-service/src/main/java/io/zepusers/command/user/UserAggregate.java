@@ -3,19 +3,15 @@ package io.zepusers.command.user;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.zepusers.api.ZepTime;
-import io.zepusers.command.directory.Directory;
 import io.zepusers.command.metadata.Metadata;
-import io.zepusers.command.session.RemoveSessionOfDeletedUser;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -84,16 +80,13 @@ public class UserAggregate {
   }
 
   /**
-   * Deletes the user and, in the same transaction, every one of its sessions. The directory lock
-   * keeps a concurrent session create from slipping in between listing the sessions and committing.
+   * Deletes the user. Its sessions go with it, in the same transaction, by the session side's
+   * handler of {@link UserDeleted} (SessionsGoWithTheirUser).
    */
   @CommandHandler
-  public void handle(
-      DeleteUser command, Directory directory, CommandGateway commands, Clock clock) {
+  public void handle(DeleteUser command, Clock clock) {
     requireActive();
-    List<String> sessions = directory.lockUserAndListSessions(userId);
     apply(new UserDeleted(userId, uuid, ZepTime.truncate(clock.instant())));
-    sessions.forEach(sessionId -> commands.sendAndWait(new RemoveSessionOfDeletedUser(sessionId)));
   }
 
   @EventSourcingHandler

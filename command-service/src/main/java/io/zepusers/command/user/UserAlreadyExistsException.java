@@ -1,6 +1,8 @@
 package io.zepusers.command.user;
 
-public class UserAlreadyExistsException extends RuntimeException {
+import io.zepusers.command.application.CommandRefusedException;
+
+public class UserAlreadyExistsException extends CommandRefusedException {
   public UserAlreadyExistsException(String userId) {
     super("user already exists with user_id: " + userId);
   }

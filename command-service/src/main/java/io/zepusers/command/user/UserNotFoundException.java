@@ -1,6 +1,8 @@
 package io.zepusers.command.user;
 
-public class UserNotFoundException extends RuntimeException {
+import io.zepusers.command.application.TargetNotFoundException;
+
+public class UserNotFoundException extends TargetNotFoundException {
   public UserNotFoundException(String userId) {
     super("no user with user_id: " + userId);
   }

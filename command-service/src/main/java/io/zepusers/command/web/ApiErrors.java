@@ -1,10 +1,7 @@
 package io.zepusers.command.web;
 
-import io.zepusers.command.session.SessionAlreadyExistsException;
-import io.zepusers.command.session.SessionNotFoundException;
-import io.zepusers.command.session.UnknownUserException;
-import io.zepusers.command.user.UserAlreadyExistsException;
-import io.zepusers.command.user.UserNotFoundException;
+import io.zepusers.command.application.CommandRefusedException;
+import io.zepusers.command.application.TargetNotFoundException;
 import io.zepusers.web.PlainTextErrors;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
@@ -14,14 +11,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** The write side's own refusals, on top of the shared one-line errors. */
 @RestControllerAdvice
-public class ApiErrors extends PlainTextErrors {
+class ApiErrors extends PlainTextErrors {
 
-  @ExceptionHandler({
-    UserAlreadyExistsException.class,
-    SessionAlreadyExistsException.class,
-    UnknownUserException.class
-  })
-  ResponseEntity<String> rejected(RuntimeException e) {
+  @ExceptionHandler(CommandRefusedException.class)
+  ResponseEntity<String> refused(CommandRefusedException e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
   }
 
@@ -30,11 +23,7 @@ public class ApiErrors extends PlainTextErrors {
     return text(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
   }
 
-  @ExceptionHandler({
-    UserNotFoundException.class,
-    SessionNotFoundException.class,
-    AggregateNotFoundException.class
-  })
+  @ExceptionHandler({TargetNotFoundException.class, AggregateNotFoundException.class})
   ResponseEntity<String> missing(RuntimeException e) {
     return text(HttpStatus.NOT_FOUND, "not found");
   }

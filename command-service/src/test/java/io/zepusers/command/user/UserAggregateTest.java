@@ -1,10 +1,5 @@
 package io.zepusers.command.user;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.zepusers.command.RecordingCommandGateway;
-import io.zepusers.command.StubDirectory;
-import io.zepusers.command.session.RemoveSessionOfDeletedUser;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
@@ -28,15 +23,11 @@ class UserAggregateTest {
   private static final UUID NEXT = UUID.fromString("00000000-0000-0000-0000-000000000002");
 
   private FixtureConfiguration<UserAggregate> fixture;
-  private final StubDirectory directory = new StubDirectory();
-  private final RecordingCommandGateway otherAggregates = new RecordingCommandGateway();
 
   @BeforeEach
   void setUp() {
     fixture = new AggregateTestFixture<>(UserAggregate.class);
     fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
-    fixture.registerInjectableResource(directory);
-    fixture.registerInjectableResource(otherAggregates.gateway());
     fixture.registerInjectableResource(
         new UserIdentities() {
           @Override
@@ -161,18 +152,6 @@ class UserAggregateTest {
         .when(new DeleteUser("alice"))
         .expectEvents(new UserDeleted("alice", FIRST, NOW))
         .expectNotMarkedDeleted();
-  }
-
-  @Test
-  void deleteRemovesEverySessionOfTheUserAfterTheUserEvent() {
-    directory.withUser("alice", "s1", "s2");
-    fixture
-        .given(alice())
-        .when(new DeleteUser("alice"))
-        .expectEvents(new UserDeleted("alice", FIRST, NOW));
-    assertThat(otherAggregates.sent())
-        .containsExactly(
-            new RemoveSessionOfDeletedUser("s1"), new RemoveSessionOfDeletedUser("s2"));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.zepusers.command.web;
+package io.zepusers.command.application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -6,12 +6,11 @@ import io.zepusers.command.consistency.ConsistencyToken;
 import io.zepusers.command.consistency.PublicationTracker;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.command.provenance.ProvenanceFilter;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.UUID;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
@@ -20,23 +19,19 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Sends a command and waits for its result. Two writers of one aggregate (two instances, or two
- * creates of a new id) collide on the event store's unique (aggregate, sequence) key; the loser is
- * re-run on the new state, where it either succeeds or fails for a real reason (for a create:
- * "already exists").
+ * How controllers send a command: with who and which request caused it, a write conflict retried
+ * (see {@link ConflictRetries}), and the answer held back until Kafka acknowledged its events, so
+ * the caller gets a {@link ConsistencyToken} to read its own write with.
  */
 @Component
 public class CommandSender {
-
-  private static final int ATTEMPTS = 5;
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final CommandGateway commands;
   private final PublicationTracker tracker;
   private final Duration publishTimeout;
   private final MeterRegistry meters;
 
-  public CommandSender(
+  CommandSender(
       CommandGateway commands,
       PublicationTracker tracker,
       @Value("${zep.consistency.publish-timeout:10s}") Duration publishTimeout,
@@ -57,7 +52,7 @@ public class CommandSender {
     String outcome = "failure";
     String exception = "none";
     try {
-      Sent<R> sent = sendWithRetries(command);
+      Sent<R> sent = sendAndAwaitPublication(command);
       outcome = "success";
       return sent;
     } catch (RuntimeException e) {
@@ -78,33 +73,27 @@ public class CommandSender {
     }
   }
 
-  private <R> Sent<R> sendWithRetries(Object command) {
-    for (int attempt = 1; ; attempt++) {
-      CommandMessage<Object> message =
-          GenericCommandMessage.<Object>asCommandMessage(command)
-              .andMetaData(provenance().asMetaData());
-      PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
-      try {
-        R result = commands.sendAndWait(message);
-        Timer.Sample publishing = Timer.start(meters);
-        ConsistencyToken token = publication.await(publishTimeout);
-        publishing.stop(
-            Timer.builder("commands.publish.wait")
-                .description(
-                    "How long a write waited, after its events were stored, for Kafka to acknowledge them")
-                .tag("outcome", token == null ? "timed_out" : "acknowledged")
-                .register(meters));
-        return new Sent<>(result, token);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for Kafka", e);
-      } catch (RuntimeException e) {
-        if (attempt >= ATTEMPTS || !isConflict(e)) {
-          throw e;
-        }
-      } finally {
-        tracker.forget(message.getIdentifier());
-      }
+  private <R> Sent<R> sendAndAwaitPublication(Object command) {
+    CommandMessage<Object> message =
+        GenericCommandMessage.<Object>asCommandMessage(command)
+            .andMetaData(provenance().asMetaData());
+    PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
+    try {
+      R result = commands.sendAndWait(message);
+      Timer.Sample publishing = Timer.start(meters);
+      ConsistencyToken token = publication.await(publishTimeout);
+      publishing.stop(
+          Timer.builder("commands.publish.wait")
+              .description(
+                  "How long a write waited, after its events were stored, for Kafka to acknowledge them")
+              .tag("outcome", token == null ? "timed_out" : "acknowledged")
+              .register(meters));
+      return new Sent<>(result, token);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka", e);
+    } finally {
+      tracker.forget(message.getIdentifier());
     }
   }
 
@@ -137,21 +126,6 @@ public class CommandSender {
     return RequestContextHolder.getRequestAttributes()
             instanceof ServletRequestAttributes attributes
         ? ProvenanceFilter.of(attributes.getRequest())
-        : new Provenance(java.util.UUID.randomUUID().toString(), null);
-  }
-
-  static boolean isConflict(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConcurrencyException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("Cannot reuse aggregate identifier")) {
-        return true;
-      }
-    }
-    return false;
+        : new Provenance(UUID.randomUUID().toString(), null);
   }
 }

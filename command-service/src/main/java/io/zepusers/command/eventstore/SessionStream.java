@@ -1,4 +1,4 @@
-package io.zepusers.command.session;
+package io.zepusers.command.eventstore;
 
 /**
  * The event stream of a session: {@code session:<session_id>}. Users and sessions have ids of their
