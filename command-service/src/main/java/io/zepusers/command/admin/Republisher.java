@@ -1,5 +1,6 @@
 package io.zepusers.command.admin;
 
+import io.zepusers.command.eventstore.ProcessingGroups;
 import io.zepusers.command.publish.PublishedNotCommitted;
 import java.util.Map;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -16,8 +17,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Republisher {
-
-  private static final String PUBLISHER = "kafka-publisher";
 
   private final EventProcessingConfiguration processing;
   private final JdbcTemplate jdbc;
@@ -69,7 +68,9 @@ public class Republisher {
 
   private TrackingEventProcessor publisher() {
     return processing
-        .eventProcessor(PUBLISHER, TrackingEventProcessor.class)
-        .orElseThrow(() -> new IllegalStateException("no " + PUBLISHER + " processor"));
+        .eventProcessor(ProcessingGroups.KAFKA_PUBLISHER, TrackingEventProcessor.class)
+        .orElseThrow(
+            () ->
+                new IllegalStateException("no " + ProcessingGroups.KAFKA_PUBLISHER + " processor"));
   }
 }

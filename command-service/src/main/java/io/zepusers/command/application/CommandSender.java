@@ -2,7 +2,7 @@ package io.zepusers.command.application;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.zepusers.command.consistency.ConsistencyToken;
+import io.zepusers.api.ConsistencyToken;
 import io.zepusers.command.consistency.PublicationTracker;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.command.provenance.ProvenanceFilter;

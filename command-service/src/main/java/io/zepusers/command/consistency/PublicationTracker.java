@@ -1,5 +1,6 @@
 package io.zepusers.command.consistency;
 
+import io.zepusers.api.ConsistencyToken;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.zepusers.command.consistency;
 
+import io.zepusers.command.eventstore.ProcessingGroups;
 import java.util.Collection;
 import java.util.List;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -20,8 +21,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class PublisherPosition {
 
-  static final String PUBLISHER = "kafka-publisher";
-
   private final JdbcTemplate jdbc;
   private final Serializer serializer;
   private final EventProcessingConfiguration processing;
@@ -41,7 +40,7 @@ public class PublisherPosition {
    */
   boolean publishesHere() {
     return processing
-        .eventProcessor(PUBLISHER, TrackingEventProcessor.class)
+        .eventProcessor(ProcessingGroups.KAFKA_PUBLISHER, TrackingEventProcessor.class)
         .map(p -> !p.processingStatus().isEmpty())
         .orElse(false);
   }
@@ -99,7 +98,7 @@ public class PublisherPosition {
         (rs, row) ->
             serializer.deserialize(
                 new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null)),
-        PUBLISHER);
+        ProcessingGroups.KAFKA_PUBLISHER);
   }
 
   /**

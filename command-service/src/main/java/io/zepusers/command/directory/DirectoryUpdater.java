@@ -1,5 +1,6 @@
 package io.zepusers.command.directory;
 
+import io.zepusers.command.eventstore.ProcessingGroups;
 import io.zepusers.command.personaldata.PersonalDataKeys;
 import io.zepusers.events.SessionCreated;
 import io.zepusers.events.SessionDeleted;
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
  * the events.
  */
 @Component
-@ProcessingGroup("command-directory")
+@ProcessingGroup(ProcessingGroups.DIRECTORY)
 class DirectoryUpdater {
 
   private final JdbcTemplate jdbc;

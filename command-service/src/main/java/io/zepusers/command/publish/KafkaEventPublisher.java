@@ -3,6 +3,7 @@ package io.zepusers.command.publish;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.zepusers.command.consistency.PublicationTracker;
+import io.zepusers.command.eventstore.ProcessingGroups;
 import io.zepusers.command.provenance.Provenance;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
@@ -34,10 +35,9 @@ import org.springframework.stereotype.Component;
  * idempotent on (aggregate id, sequence).
  */
 @Component
-@ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
+@ProcessingGroup(ProcessingGroups.KAFKA_PUBLISHER)
 public class KafkaEventPublisher {
 
-  static final String PROCESSING_GROUP = "kafka-publisher";
   private static final String PENDING_ACKS = KafkaEventPublisher.class.getName() + ".pendingAcks";
 
   private final Producer<String, byte[]> producer;

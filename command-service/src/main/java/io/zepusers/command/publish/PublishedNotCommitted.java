@@ -1,5 +1,6 @@
 package io.zepusers.command.publish;
 
+import io.zepusers.command.eventstore.ProcessingGroups;
 import io.zepusers.events.CloudEventsKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +42,11 @@ public class PublishedNotCommitted {
   PublishedNotCommitted(
       KafkaSettings settings,
       Generations generations,
-      @Value("${axon.eventhandling.processors.kafka-publisher.batch-size:100}") int batchSize) {
+      @Value(
+              "${axon.eventhandling.processors."
+                  + ProcessingGroups.KAFKA_PUBLISHER
+                  + ".batch-size:100}")
+          int batchSize) {
     byEventId.putAll(
         readTail(settings.bootstrapServers(), generations.current().topic(), batchSize));
   }

@@ -1,6 +1,7 @@
 package io.zepusers.command.session;
 
 import io.zepusers.command.directory.Directory;
+import io.zepusers.command.eventstore.ProcessingGroups;
 import io.zepusers.command.eventstore.SessionStream;
 import io.zepusers.events.UserDeleted;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -20,11 +21,8 @@ import org.springframework.stereotype.Component;
  * not depend on a local command bus.
  */
 @Component
-@ProcessingGroup(SessionsGoWithTheirUser.PROCESSING_GROUP)
+@ProcessingGroup(ProcessingGroups.SESSIONS_OF_DELETED_USERS)
 class SessionsGoWithTheirUser {
-
-  /** Subscribing (application.yml): it must run in the deleting transaction. */
-  static final String PROCESSING_GROUP = "sessions-of-deleted-users";
 
   private final Directory directory;
   private final Repository<SessionAggregate> sessions;

@@ -2,6 +2,7 @@ package io.zepusers.command.consistency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zepusers.api.ConsistencyToken;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,13 @@ package io.zepusers.query.consistency;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.zepusers.api.ConsistencyToken;
+import io.zepusers.query.projection.AppliedPositions;
 import io.zepusers.query.projection.ReadModelGeneration;
 import io.zepusers.web.BadRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,7 +26,6 @@ import org.springframework.web.servlet.HandlerMapping;
 @Component
 public class ReadYourWrites implements HandlerInterceptor {
 
-  public static final String TOKEN_HEADER = "X-Consistency-Token";
   public static final String MODE_HEADER = "X-Zep-Consistency";
   private static final String EVENTUAL = "eventual";
 
@@ -52,8 +52,9 @@ public class ReadYourWrites implements HandlerInterceptor {
         || EVENTUAL.equalsIgnoreCase(request.getParameter("consistency"))) {
       return true;
     }
-    String header = request.getHeader(TOKEN_HEADER);
-    Token token = header == null || header.isBlank() ? null : parse(header);
+    String header = request.getHeader(ConsistencyToken.HEADER);
+    ConsistencyToken token =
+        header == null || header.isBlank() ? null : ConsistencyToken.parse(header);
     long deadline = System.nanoTime() + timeout.toNanos();
     Timer.Sample wait = Timer.start(meters);
     String outcome = "error";
@@ -66,7 +67,7 @@ public class ReadYourWrites implements HandlerInterceptor {
         if (token != null && token.generation() >= current.number()) {
           of = token.generation(); // a later generation's token waits until the read models have
           // moved to it
-          target = token.offsets();
+          target = token.nextOffsets();
         } else {
           // No token, or one of an earlier generation: every later generation holds the whole
           // history, so the end
@@ -114,7 +115,7 @@ public class ReadYourWrites implements HandlerInterceptor {
       Long end = ends.get(position.getKey());
       if (end == null || position.getValue() > end) {
         throw new BadRequestException(
-            TOKEN_HEADER
+            ConsistencyToken.HEADER
                 + " names "
                 + position.getKey()
                 + ":"
@@ -131,42 +132,6 @@ public class ReadYourWrites implements HandlerInterceptor {
         (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
     String userId = path == null ? null : path.get("userId");
     return userId != null ? topicEnds.ofKey(topic, userId, timeout) : topicEnds.all(topic, timeout);
-  }
-
-  /**
-   * A write's token: the generation of the topic (1 when not named) and the offsets per partition.
-   */
-  record Token(int generation, Map<Integer, Long> offsets) {}
-
-  static Token parse(String token) {
-    Map<Integer, Long> targets = new HashMap<>();
-    int generation = 1;
-    try {
-      String offsets = token.trim();
-      int at = offsets.indexOf('@');
-      if (at >= 0) {
-        generation = Integer.parseInt(offsets.substring(0, at).trim());
-        offsets = offsets.substring(at + 1);
-        if (generation < 1) {
-          throw new NumberFormatException(token);
-        }
-      }
-      for (String part : offsets.split(",")) {
-        String[] kv = part.trim().split(":");
-        if (kv.length != 2) {
-          throw new NumberFormatException(part);
-        }
-        int partition = Integer.parseInt(kv[0].trim());
-        long offset = Long.parseLong(kv[1].trim());
-        if (partition < 0 || offset < 0) {
-          throw new NumberFormatException(part);
-        }
-        targets.merge(partition, offset, Math::max);
-      }
-    } catch (NumberFormatException e) {
-      throw new BadRequestException(TOKEN_HEADER + " must look like 0:57,2:13 or 2@0:57,2:13");
-    }
-    return new Token(generation, targets);
   }
 
   /** The projections did not catch up within the bound: answering now could show stale data. */

@@ -1,7 +1,5 @@
-package io.zepusers.query.consistency;
+package io.zepusers.query.projection;
 
-import io.zepusers.query.projection.ProjectionStore;
-import io.zepusers.query.projection.ReadModelGeneration;
 import io.zepusers.query.projection.ReadModelGeneration.Generation;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.zepusers.query.projection;
 
-import io.zepusers.query.consistency.AppliedPositions;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -3,7 +3,6 @@ package io.zepusers.query.projection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.zepusers.events.CloudEventsKafka;
-import io.zepusers.query.consistency.AppliedPositions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

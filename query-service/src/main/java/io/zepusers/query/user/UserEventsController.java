@@ -1,6 +1,8 @@
-package io.zepusers.query.audit;
+package io.zepusers.query.user;
 
 import io.zepusers.api.InputLimits;
+import io.zepusers.query.audit.AuditEntry;
+import io.zepusers.query.audit.AuditQueries;
 import io.zepusers.web.NotFoundException;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,11 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
  * call it).
  */
 @RestController
-class AuditController {
+class UserEventsController {
 
   private final AuditQueries audit;
 
-  AuditController(AuditQueries audit) {
+  UserEventsController(AuditQueries audit) {
     this.audit = audit;
   }
 
