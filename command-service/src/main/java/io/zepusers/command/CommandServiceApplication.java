@@ -10,8 +10,7 @@ public class CommandServiceApplication {
 
   public static void main(String[] args) {
     // Axon's update checker phones home and logs a warning every few seconds without internet; only
-    // a system
-    // property turns it off (application properties are read too late).
+    // a system property turns it off (application properties are read too late).
     System.setProperty("axoniq.update-checker.disabled", "true");
     SpringApplication.run(CommandServiceApplication.class, args);
   }

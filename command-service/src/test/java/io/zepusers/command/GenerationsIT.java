@@ -210,8 +210,8 @@ class GenerationsIT {
         .doesNotContain("erase-me@x.io", "Erase-Me", "shred-me");
 
     // Retention counts from when a record was written, not from when its event happened: stamped
-    // with its event's
-    // time, the broker deleted a rebuilt generation's old records as soon as their segment closed
+    // with its event's time, the broker deleted a rebuilt generation's old records as soon as their
+    // segment closed
     assertThat(g2)
         .allSatisfy(
             r -> {

@@ -172,8 +172,7 @@ final class KafkaBroker implements AutoCloseable, RunningPart {
         "share.coordinator.state.topic.num.partitions=1",
         "group.initial.rebalance.delay.ms=0",
         // the topic is transport, the event store the history: records go after 7 days (the event
-        // topic's
-        // generations get command-service's zep.kafka.retention, 7 days unless set)
+        // topic's generations get command-service's zep.kafka.retention, 7 days unless set)
         "log.retention.hours=168",
         "log.cleaner.dedupe.buffer.size=16777216",
         "");

@@ -663,10 +663,8 @@ public final class LocalStack {
         all = new ArrayList<>(parts.values());
       }
       try {
-        all.forEach(
-            Supervised
-                ::beginClose); // from here on nothing is restarted, and a restart under way gives
-        // up
+        // from here on nothing is restarted, and a restart under way gives up
+        all.forEach(Supervised::beginClose);
         Collections.reverse(all); // gateway, query, command, Kafka, PostgreSQL
         for (Supervised s : all) {
           s.finishClose(cfg.startTimeout().plusSeconds(30));

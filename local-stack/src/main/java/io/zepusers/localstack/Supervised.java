@@ -189,8 +189,8 @@ final class Supervised {
       Object m = next(Duration.ofDays(1));
       if (m instanceof Exited e && e.instance() == inst) {
         current = null;
-        inst.stop(); // nothing left to stop, but PostgreSQL's lock on its data directory must be
-        // let go
+        // nothing left to stop, but PostgreSQL's lock on its data directory must be let go
+        inst.stop();
         inst = null;
         downSince = System.nanoTime();
         backoff.wasUpFor(Duration.ofNanos(downSince - upSince));

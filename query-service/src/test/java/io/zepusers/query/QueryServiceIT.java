@@ -800,9 +800,8 @@ class QueryServiceIT {
         .isEqualTo(status.get("events_total").asLong())
         .isPositive();
     // the live consumer had the new generation's partitions before the switch: the reads after it
-    // need not wait
-    // for a metadata refresh and a rebalance (which took longer than a read waits on a loaded CI
-    // machine: a 503)
+    // need not wait for a metadata refresh and a rebalance (which took longer than a read waits on
+    // a loaded CI machine: a 503)
     String rebuilt = jdbc.queryForObject("SELECT topic FROM read_model_generation", String.class);
     assertThat(
             context

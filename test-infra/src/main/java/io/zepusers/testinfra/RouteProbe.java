@@ -389,8 +389,7 @@ public final class RouteProbe {
       problems.add("server error: " + o);
     }
     // what an actuator endpoint answers itself (an empty 404 for a health group or metric it does
-    // not have) is
-    // actuator's format, for operators; refusals before it are ours
+    // not have) is actuator's format, for operators; refusals before it are ours
     boolean actuatorAnswered = o.reached != null && o.reached.startsWith("/actuator");
     if (o.status >= 400
         && !actuatorAnswered

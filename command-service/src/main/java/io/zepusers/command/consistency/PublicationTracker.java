@@ -114,9 +114,8 @@ public class PublicationTracker {
 
     synchronized void settled(String eventId) {
       if (!outstanding.remove(eventId)) {
-        early.add(
-            eventId); // acknowledged before we heard it was stored; cannot happen after commit,
-        // kept safe
+        // acknowledged before we heard it was stored; cannot happen after commit, kept safe
+        early.add(eventId);
       }
       notifyAll();
     }

@@ -58,12 +58,10 @@ public class PersonalDataKeys {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     // one statement: the INSERT's RETURNING when it made the key, else the existing row (the CTE's
-    // SELECT does not
-    // see the row the INSERT adds, so at most one of the two answers). Neither answers when another
-    // transaction made
-    // the key while this statement waited on it: the statement's snapshot is older than that
-    // commit, so the row is
-    // read again, in a new statement (read committed: it sees the commit).
+    // SELECT does not see the row the INSERT adds, so at most one of the two answers). Neither
+    // answers when another transaction made the key while this statement waited on it: the
+    // statement's snapshot is older than that commit, so the row is read again, in a new statement
+    // (read committed: it sees the commit).
     RowMapper<KeyRef> keyRef =
         (rs, row) ->
             new KeyRef(rs.getObject(1, UUID.class), new SecretKeySpec(rs.getBytes(2), "AES"));

@@ -472,9 +472,8 @@ public class GenerationBuilder implements DisposableBean {
             while (!stopping && stream.hasNext()) {
               readAny = true;
               // Reading a payload decrypts its personal data with its user's key: the chunk's keys
-              // are loaded in one
-              // query first, and its payloads read on several threads; records go out in store
-              // order.
+              // are loaded in one query first, and its payloads read on several threads; records go
+              // out in store order.
               List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
               do {
                 chunk.add(stream.next());

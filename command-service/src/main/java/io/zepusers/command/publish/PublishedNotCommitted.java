@@ -30,9 +30,8 @@ import org.springframework.stereotype.Component;
  * batch-size} records of each partition hold every such event.
  */
 @Component
-@DependsOn(
-    "eventProducer") // the producer creates the topic; reading it first would let Kafka auto-create
-// it
+// the producer creates the topic; reading it first would let Kafka auto-create it
+@DependsOn("eventProducer")
 public class PublishedNotCommitted {
 
   private static final Logger log = LoggerFactory.getLogger(PublishedNotCommitted.class);

@@ -115,9 +115,8 @@ public final class RebuildBench {
           System.out.println(status);
           nextStatus = System.nanoTime() + 2_000_000_000L;
         }
-        Thread.sleep(
-            200); // five reads a second: enough to see the API answer, without taking the rebuild's
-        // CPU
+        // five reads a second: enough to see the API answer, without taking the rebuild's CPU
+        Thread.sleep(200);
       } while (status.contains("\"state\":\"building\"")
           || status.contains("\"state\":\"preparing\"")
           || status.contains("\"state\":\"switching\""));

@@ -65,8 +65,8 @@ public class ReadYourWrites implements HandlerInterceptor {
         int of;
         Map<Integer, Long> target;
         if (token != null && token.generation() >= current.number()) {
-          of = token.generation(); // a later generation's token waits until the read models have
-          // moved to it
+          // a later generation's token waits until the read models have moved to it
+          of = token.generation();
           target = token.nextOffsets();
         } else {
           // No token, or one of an earlier generation: every later generation holds the whole

@@ -71,10 +71,8 @@ public class AppliedPositions {
     long now = System.nanoTime();
     long deadline = now + timeout.toNanos();
     // This instance's consumer usually gets there within milliseconds; the database (where other
-    // instances record
-    // the partitions they apply) is asked only after a short wait, and never while holding the lock
-    // that the
-    // consumer and every other reader need.
+    // instances record the partitions they apply) is asked only after a short wait, and never while
+    // holding the lock that the consumer and every other reader need.
     long nextDatabaseCheck = now + FIRST_DATABASE_CHECK_NANOS;
     while (true) {
       Generation checking;

@@ -1,5 +1,8 @@
 package io.zepusers.query.projection;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,4 +20,19 @@ public record ConsumerSettings(
     String topic,
     String groupId,
     String deadLetterTopic,
-    int maxPollRecords) {}
+    int maxPollRecords) {
+
+  /**
+   * The configuration of a consumer of the event topic: {@code specific} on top of what every one
+   * here needs. It reads only committed records (the publisher writes in transactions), and never
+   * commits offsets on its own: the read models keep their positions in their own transactions.
+   */
+  public Map<String, Object> consumerConfig(Map<String, Object> specific) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.putAll(specific);
+    return config;
+  }
+}

@@ -1,21 +1,11 @@
 package io.zepusers.query.projection;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.zepusers.events.CloudEventsKafka;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,7 +16,6 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Feeds every projection from the event topic, as the listener of Spring Kafka's container. Each
@@ -34,11 +23,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * on assignment the consumer seeks to those stored offsets: a crash at any point neither loses nor
  * doubles an effect. Kafka's own group offsets are committed afterwards, for monitoring only.
  *
- * <p>A failure that passes (see {@link Failures}) is thrown as is: the container's error handler
- * backs off and delivers the batch again, without end, and never dead-letters for it. A record that
- * can never apply is found (undecodable and conflicting records at once; one that fails with a data
- * error by applying the batch one record at a time), the records before it are committed, and it is
- * reported by a {@link BatchListenerFailedException}: the error handler hands it to {@link
+ * <p>This class follows the topic: which generation's records are applied, where each partition
+ * starts, the move to a new generation. How a batch is applied, and what happens when it fails, is
+ * {@link AppliedBatches}'s. A record that can never apply is reported by a {@link
+ * BatchListenerFailedException}: the container's error handler hands it to {@link
  * DeadLetterRecoverer}, once, and delivers the rest again.
  */
 @Component
@@ -47,41 +35,26 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
   private static final Logger log = LoggerFactory.getLogger(ProjectionConsumer.class);
 
   private final ProjectionSettings retry;
-  private final LiveBatch batches;
+  private final AppliedBatches batches;
   private final ProjectionStore store;
-  private final TransactionTemplate transactions;
   private final AppliedPositions applied;
   private final ProjectionStatus status;
   private final ObjectProvider<MessageListenerContainer> container;
-  private final Timer lag;
   private volatile ConsumerSeekCallback seeks;
 
   ProjectionConsumer(
       ProjectionSettings retry,
-      LiveBatch batches,
+      AppliedBatches batches,
       ProjectionStore store,
-      TransactionTemplate transactions,
       AppliedPositions applied,
       ProjectionStatus status,
-      ObjectProvider<MessageListenerContainer> container,
-      MeterRegistry meters) {
+      ObjectProvider<MessageListenerContainer> container) {
     this.retry = retry;
     this.batches = batches;
     this.store = store;
-    this.transactions = transactions;
     this.applied = applied;
     this.status = status;
     this.container = container;
-    this.lag =
-        Timer.builder("projection.lag")
-            .description("from an event being stored to its change being visible in the read model")
-            .publishPercentiles(0.5, 0.99)
-            // buckets, so that a scraper can compute the lag of any time window
-            // (histogram_quantile)
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofMinutes(1))
-            .register(meters);
   }
 
   @Override
@@ -108,7 +81,7 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     if (records.isEmpty()) {
       return;
     }
-    LiveBatch.Outcome outcome = applyAll(of, records);
+    LiveBatch.Outcome outcome = batches.apply(of, records);
     if (outcome.movedTo() != null) {
       moveTo(outcome.movedTo());
       return;
@@ -143,8 +116,8 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
       }
     }
     if (!hasNext) {
-      lookForNewGenerations(); // else reads wait for it until the next metadata refresh (up to
-      // metadata.max.age.ms)
+      // else reads wait for it until the next metadata refresh (up to metadata.max.age.ms)
+      lookForNewGenerations();
     }
     log.info("the read models follow {} (generation {}) from now on", next.topic(), next.number());
   }
@@ -176,78 +149,6 @@ public class ProjectionConsumer implements BatchMessageListener<String, byte[]>,
     MessageListenerContainer c = container.getIfAvailable();
     if (c != null && !c.isPartitionPauseRequested(partition)) {
       c.pausePartition(partition);
-    }
-  }
-
-  /**
-   * The batch in one transaction; if a record in it fails with a data error, one transaction per
-   * record up to it.
-   */
-  private LiveBatch.Outcome applyAll(
-      ReadModelGeneration.Generation of, List<ConsumerRecord<String, byte[]>> records) {
-    try {
-      return committed(of, transactions.execute(tx -> batches.apply(of, records)));
-    } catch (RuntimeException e) {
-      if (!Failures.isRecordFault(e)) {
-        status.failed(e);
-        throw e;
-      }
-      log.warn(
-          "a batch of {} records failed, applying them one by one to find the one that cannot apply: {}",
-          records.size(),
-          Failures.describe(e));
-    }
-    Map<Integer, Long> positions = new HashMap<>();
-    for (int i = 0; i < records.size(); i++) {
-      ConsumerRecord<String, byte[]> record = records.get(i);
-      LiveBatch.Outcome alone;
-      try {
-        alone = committed(of, transactions.execute(tx -> batches.apply(of, List.of(record))));
-      } catch (RuntimeException e) {
-        if (!Failures.isRecordFault(e)) {
-          status.failed(e);
-          throw e;
-        }
-        alone =
-            new LiveBatch.Outcome(
-                Map.of(),
-                List.of(),
-                new PoisonRecordException("cannot apply: " + Failures.describe(e), record, false));
-      }
-      alone.positions().forEach((partition, next) -> positions.merge(partition, next, Math::max));
-      if (alone.movedTo() != null) {
-        return new LiveBatch.Outcome(positions, records.subList(0, i + 1), null, alone.movedTo());
-      }
-      if (alone.poison() != null) {
-        return new LiveBatch.Outcome(positions, records.subList(0, i), alone.poison());
-      }
-    }
-    return new LiveBatch.Outcome(positions, records, null);
-  }
-
-  /** After the commit: readers waiting for these positions may go on. */
-  private LiveBatch.Outcome committed(
-      ReadModelGeneration.Generation of, LiveBatch.Outcome outcome) {
-    status.progressed();
-    applied.advance(of.topic(), outcome.positions());
-    recordLag(outcome.handled());
-    return outcome;
-  }
-
-  /** How long each event took from the event store to being readable. */
-  private void recordLag(List<ConsumerRecord<String, byte[]>> records) {
-    long now = System.currentTimeMillis();
-    for (ConsumerRecord<String, byte[]> record : records) {
-      Header time = record.headers().lastHeader(CloudEventsKafka.TIME);
-      if (time != null) {
-        try {
-          long stored =
-              Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
-          lag.record(Math.max(0, now - stored), TimeUnit.MILLISECONDS);
-        } catch (DateTimeParseException e) {
-          // not ours; it went to the dead-letter topic
-        }
-      }
     }
   }
 

@@ -31,22 +31,17 @@ class ProjectionKafkaConfig {
       ConsumerSettings settings, MeterRegistry meters) {
     DefaultKafkaConsumerFactory<String, byte[]> factory =
         new DefaultKafkaConsumerFactory<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                settings.groupId(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                settings.maxPollRecords(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                // notice the topic quickly when command-service creates it after we start
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG,
-                5_000),
+            settings.consumerConfig(
+                Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    settings.groupId(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                    settings.maxPollRecords(),
+                    // notice the topic quickly when command-service creates it after we start
+                    ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                    5_000)),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     // the consumer's own metrics, among them the projection's lag in records

@@ -198,10 +198,9 @@ public class ReadModelRebuild {
     }
     live.lookForNewGenerations();
     // Partitions are independent (a user's events, its sessions' and its audit trail share one), so
-    // each is rebuilt
-    // by its own worker: reading, decoding and writing overlap instead of taking turns. The workers
-    // follow the new
-    // generation while command-service writes it, until it is nearly whole.
+    // each is rebuilt by its own worker: reading, decoding and writing overlap instead of taking
+    // turns. The workers follow the new generation while command-service writes it, until it is
+    // nearly whole.
     Map<TopicPartition, Long> reached = new ConcurrentHashMap<>();
     partitions.forEach(p -> reached.put(p, 0L));
     AtomicBoolean stop = new AtomicBoolean();
@@ -381,27 +380,22 @@ public class ReadModelRebuild {
 
   private KafkaConsumer<String, byte[]> newConsumer() {
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            settings.bootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            5000,
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-            8 * 1024 * 1024,
-            // the new generation grows while it is read: waiting a little for more makes fewer,
-            // larger transactions
-            ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
-            512 * 1024,
-            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-            200,
-            // records deleted under the rebuild (by the topic's retention) fail it; a reset would
-            // pass over them
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "none",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed"),
+        settings.consumerConfig(
+            Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                8 * 1024 * 1024,
+                // the new generation grows while it is read: waiting a little for more makes fewer,
+                // larger transactions
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+                512 * 1024,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                200,
+                // records deleted under the rebuild (by the topic's retention) fail it; a
+                // reset would pass over them
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "none")),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }

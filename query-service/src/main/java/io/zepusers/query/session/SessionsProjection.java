@@ -66,9 +66,8 @@ class SessionsProjection implements Projection {
         writes.put(e.sessionId(), new Write(Write.Kind.DELETE, e.uuid(), e.userId(), null, null));
       } else if (event.data() instanceof UserDeleted e) {
         // the command side also deletes each session with its own event; this keeps reads right in
-        // between.
-        // Sessions the batch wrote for this user so far go too; ones it writes later belong to a
-        // new incarnation.
+        // between. Sessions the batch wrote for this user so far go too; ones it writes later
+        // belong to a new incarnation.
         deletedUsers.add(e.userId());
         writes.replaceAll(
             (id, w) ->

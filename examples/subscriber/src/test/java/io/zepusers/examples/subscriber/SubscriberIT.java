@@ -167,8 +167,7 @@ class SubscriberIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> applied(user) == 0);
 
     // a rebuild: the next generation holds the whole history again, the old one ends on every
-    // partition, and
-    // what happens next is only in the new one
+    // partition, and what happens next is only in the new one
     String next = TopicGenerations.topic(TOPIC, 2);
     createTopic(next);
     send(next, user, 0, created);
