@@ -34,8 +34,11 @@ class SessionsProjection implements Projection {
     this.metadataJson = metadataJson;
   }
 
-  private record Write(
-      Kind kind, UUID uuid, String userId, SessionCreated created, SessionUpdated latest) {
+  /** A batch folded: see {@link #fold}. */
+  record Folded(Set<String> deletedUsers, Map<String, Write> writes) {}
+
+  /** The end state of one session in the batch. */
+  record Write(Kind kind, UUID uuid, String userId, SessionCreated created, SessionUpdated latest) {
     enum Kind {
       CREATE,
       UPDATE,
@@ -43,8 +46,12 @@ class SessionsProjection implements Projection {
     }
   }
 
-  @Override
-  public void apply(List<PublishedEvent> events) {
+  /**
+   * What a batch comes to: the users it deleted (their sessions go first), then one write per
+   * session, in the order the batch first touched them. A session created in the batch is written
+   * whole with its last update; a delete, its own or its user's, wins over what came before it.
+   */
+  static Folded fold(List<PublishedEvent> events) {
     Map<String, Write> writes = new LinkedHashMap<>();
     Set<String> deletedUsers = new LinkedHashSet<>();
     for (PublishedEvent event : events) {
@@ -76,6 +83,14 @@ class SessionsProjection implements Projection {
                     : w);
       }
     }
+    return new Folded(deletedUsers, writes);
+  }
+
+  @Override
+  public void apply(List<PublishedEvent> events) {
+    Folded folded = fold(events);
+    Set<String> deletedUsers = folded.deletedUsers();
+    Map<String, Write> writes = folded.writes();
     if (!deletedUsers.isEmpty()) {
       jdbc.batchUpdate(
           "DELETE FROM sessions WHERE user_id = ?",

@@ -32,7 +32,7 @@ class UsersProjection implements Projection {
   }
 
   /** The end state of one user in the batch. */
-  private record Write(Kind kind, UUID uuid, UserCreated created, UserUpdated latest) {
+  record Write(Kind kind, UUID uuid, UserCreated created, UserUpdated latest) {
     enum Kind {
       CREATE,
       UPDATE,
@@ -40,8 +40,12 @@ class UsersProjection implements Projection {
     }
   }
 
-  @Override
-  public void apply(List<PublishedEvent> events) {
+  /**
+   * One write per user, in the order the batch first touched them: a user created in the batch is
+   * written whole, with its last update in the batch; a delete wins over what came before it, and a
+   * create after a delete starts a new incarnation.
+   */
+  static Map<String, Write> fold(List<PublishedEvent> events) {
     Map<String, Write> writes = new LinkedHashMap<>();
     for (PublishedEvent event : events) {
       if (event.data() instanceof UserCreated e) {
@@ -61,6 +65,12 @@ class UsersProjection implements Projection {
         writes.put(e.userId(), new Write(Write.Kind.DELETE, e.uuid(), null, null));
       }
     }
+    return writes;
+  }
+
+  @Override
+  public void apply(List<PublishedEvent> events) {
+    Map<String, Write> writes = fold(events);
     List<Object[]> deletes = new ArrayList<>();
     List<Object[]> upserts = new ArrayList<>();
     List<Object[]> updates = new ArrayList<>();
