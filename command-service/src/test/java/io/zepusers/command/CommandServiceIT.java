@@ -799,33 +799,6 @@ class CommandServiceIT {
   }
 
   @Test
-  void concurrentCreatesOfOneUserIdGiveExactlyOneUser() throws Exception {
-    String userId = "race-" + UUID.randomUUID();
-    List<Thread> threads = new ArrayList<>();
-    List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < 8; i++) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  statuses.add(
-                      send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}")
-                          .statusCode());
-                } catch (Exception e) {
-                  statuses.add(-1);
-                }
-              });
-      threads.add(t);
-      t.start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(statuses).containsOnly(201, 400);
-    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
-  }
-
-  @Test
   void sessionsBelongToExistingUsersAndGoWithThem() throws Exception {
     String userId = "owner-" + UUID.randomUUID();
     assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode())

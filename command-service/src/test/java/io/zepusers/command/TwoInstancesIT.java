@@ -3,6 +3,8 @@ package io.zepusers.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.testinfra.TestInfra;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -122,6 +125,60 @@ class TwoInstancesIT {
               });
       assertThat(perSequence.values()).as("each event published once").containsOnly(1);
     }
+  }
+
+  /**
+   * Creates of one new user id through both instances at once: the event store lets one stream
+   * start; a create that lost there is run again and answers "already exists". Rounds go on until a
+   * create has lost at the store (each instance serialises its own writers of one id, so only the
+   * two instances can race there), and every round must end with exactly one user.
+   */
+  @Test
+  void concurrentCreatesOfOneUserIdGiveExactlyOneUserEvenWhenOneLosesAtTheStore() throws Exception {
+    double conflictsBefore = createConflicts();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 30 && createConflicts() == conflictsBefore; round++) {
+        String body = "{\"user_id\":\"race-" + UUID.randomUUID() + "\"}";
+        CyclicBarrier start = new CyclicBarrier(8);
+        List<Future<HttpResponse<String>>> creates = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          String url = urls.get(i % 2);
+          creates.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return send(url, "POST", "/api/v1/user", body);
+                  }));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<HttpResponse<String>> create : creates) {
+          statuses.add(create.get().statusCode());
+        }
+        assertThat(statuses).containsOnly(201, 400);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(createConflicts())
+        .as("a create lost the race at the event store (and was answered after a retry)")
+        .isGreaterThan(conflictsBefore);
+  }
+
+  private static double createConflicts() {
+    return instances.stream()
+        .mapToDouble(
+            context ->
+                context
+                    .getBean(MeterRegistry.class)
+                    .find("commands.conflicts")
+                    .tag("type", "CreateUser")
+                    .counters()
+                    .stream()
+                    .mapToDouble(Counter::count)
+                    .sum())
+        .sum();
   }
 
   private HttpResponse<String> send(String base, String method, String path, String body)

@@ -1,5 +1,6 @@
 package io.zepusers.command.application;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,10 +27,12 @@ class CommandGatewayConfig {
 
   @Bean
   CommandGateway commandGateway(
-      CommandBus commandBus, @Value("${zep.commands.conflict-retries:4}") int conflictRetries) {
+      CommandBus commandBus,
+      @Value("${zep.commands.conflict-retries:4}") int conflictRetries,
+      MeterRegistry meters) {
     return DefaultCommandGateway.builder()
         .commandBus(commandBus)
-        .retryScheduler(new ConflictRetries(retries, conflictRetries))
+        .retryScheduler(new ConflictRetries(retries, conflictRetries, meters))
         .build();
   }
 

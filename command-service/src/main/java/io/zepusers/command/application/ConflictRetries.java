@@ -1,7 +1,11 @@
 package io.zepusers.command.application;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -16,12 +20,36 @@ final class ConflictRetries extends IntervalRetryScheduler {
 
   private static final String UNIQUE_VIOLATION = "23505";
 
-  ConflictRetries(ScheduledExecutorService executor, int retries) {
+  private final MeterRegistry meters;
+
+  ConflictRetries(ScheduledExecutorService executor, int retries, MeterRegistry meters) {
     super(
         IntervalRetryScheduler.builder()
             .retryExecutor(executor)
             .retryInterval(1)
             .maxRetryCount(retries));
+    this.meters = meters;
+  }
+
+  /**
+   * Counts each lost race ({@code commands.conflicts}), by command and by whether it runs again.
+   */
+  @Override
+  public boolean scheduleRetry(
+      CommandMessage commandMessage,
+      RuntimeException lastFailure,
+      List<Class<? extends Throwable>[]> failures,
+      Runnable dispatchTask) {
+    boolean retried = super.scheduleRetry(commandMessage, lastFailure, failures, dispatchTask);
+    if (isConflict(lastFailure)) {
+      Counter.builder("commands.conflicts")
+          .description("Commands that lost a write race at the event store")
+          .tag("type", commandMessage.getPayloadType().getSimpleName())
+          .tag("retried", String.valueOf(retried))
+          .register(meters)
+          .increment();
+    }
+    return retried;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.zepusers.command.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zepusers.command.user.UserAlreadyExistsException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class ConflictRetriesTest {
 
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final ConflictRetries retries = new ConflictRetries(executor, 4);
+  private final ConflictRetries retries = new ConflictRetries(executor, 4, meters);
 
   @AfterEach
   void stop() {
@@ -65,6 +67,10 @@ class ConflictRetriesTest {
       scheduled = retries.scheduleRetry(command, conflict, failures, dispatched::incrementAndGet);
     }
     assertThat(failures).hasSize(5);
+    assertThat(meters.get("commands.conflicts").tag("retried", "true").counter().count())
+        .isEqualTo(4);
+    assertThat(meters.get("commands.conflicts").tag("retried", "false").counter().count())
+        .isEqualTo(1);
     assertThat(
             retries.scheduleRetry(
                 command,
