@@ -573,7 +573,7 @@ class LocalStackIT {
       Instant at = Instant.parse("2024-01-01T00:00:00Z");
       for (int u = 1; u <= users; u++) {
         String userId = "backlog-" + u;
-        // paging ids far above the command side's, which are dense from 1
+        // paging ids far above the command side's, which count up from 1
         UserCreated created =
             new UserCreated(
                 userId, UUID.randomUUID(), 1_000_000_000L + u, null, null, null, Map.of(), at);

@@ -4,7 +4,9 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * New identities from a PostgreSQL sequence (paging ids, dense and increasing) and random UUIDs.
+ * New identities: random UUIDs, and paging ids from a PostgreSQL sequence. Paging ids increase but
+ * are not dense (a sequence is not transactional: a command that rolls back leaves its id unused);
+ * lists page by keyset on them, so gaps do no harm.
  */
 public class PagingIdSequence {
 
