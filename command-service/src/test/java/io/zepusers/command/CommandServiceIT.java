@@ -11,24 +11,35 @@ import io.zepusers.events.UserDeleted;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.testinfra.OpenApiCoverage;
 import io.zepusers.testinfra.TestInfra;
+import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +50,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -59,13 +72,12 @@ class CommandServiceIT {
    * Set by a test: the publisher's next batch fails to commit after Kafka acknowledged it (the
    * database went away).
    */
-  static final java.util.concurrent.atomic.AtomicBoolean failNextPublisherCommit =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  static final AtomicBoolean failNextPublisherCommit = new AtomicBoolean();
 
-  @org.springframework.boot.test.context.TestConfiguration
+  @TestConfiguration
   static class LosePublisherCommits {
-    @org.springframework.context.annotation.Bean
-    org.axonframework.config.ConfigurerModule failingPublisherCommits() {
+    @Bean
+    ConfigurerModule failingPublisherCommits() {
       return configurer ->
           configurer
               .eventProcessing()
@@ -124,7 +136,7 @@ class CommandServiceIT {
   @Autowired TransactionManager axonTransactions;
   @Autowired EventStorageEngine storageEngine;
   @Autowired EventProcessingConfiguration processing;
-  @Autowired org.axonframework.eventsourcing.eventstore.EventStore eventStore;
+  @Autowired EventStore eventStore;
 
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
@@ -266,7 +278,7 @@ class CommandServiceIT {
         .containsExactly("user.created", "user.updated", "user.deleted", "user.created");
     UserUpdated update = (UserUpdated) events.get(1).data();
     assertThat(update.metadata())
-        .isEqualTo(Map.of("a", Map.of("b", 1, "c", 3), "r", new java.math.BigDecimal("1.10")));
+        .isEqualTo(Map.of("a", Map.of("b", 1, "c", 3), "r", new BigDecimal("1.10")));
     // one user's events are on one partition, keyed by user id
     assertThat(recordsOf(userId))
         .extracting(ConsumerRecord::partition)
@@ -748,7 +760,7 @@ class CommandServiceIT {
   void anEventKafkaRefusesDoesNotStopPublishing() throws Exception {
     String giant = "giant-" + UUID.randomUUID();
     eventStore.publish(
-        new org.axonframework.eventhandling.GenericDomainEventMessage<>(
+        new GenericDomainEventMessage<>(
             "UserAggregate",
             giant,
             0,
@@ -760,7 +772,7 @@ class CommandServiceIT {
                 null,
                 null,
                 Map.of("blob", "x".repeat(2 * 1024 * 1024)),
-                java.time.Instant.parse("2024-01-01T00:00:00Z"))));
+                Instant.parse("2024-01-01T00:00:00Z"))));
     String next = "after-giant-" + UUID.randomUUID();
     HttpResponse<String> created = send("POST", "/api/v1/user", "{\"user_id\":\"" + next + "\"}");
     assertThat(created.statusCode()).isEqualTo(201);
@@ -791,10 +803,9 @@ class CommandServiceIT {
   }
 
   private String rawRequest(String request) throws Exception {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return new String(
-          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -900,10 +911,9 @@ class CommandServiceIT {
     String userId = "contested-" + UUID.randomUUID();
     assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}").statusCode())
         .isEqualTo(201);
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(6);
-    List<java.util.concurrent.Future<Integer>> creates = new ArrayList<>();
-    java.util.concurrent.Future<Integer> delete = null;
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Future<Integer>> creates = new ArrayList<>();
+    Future<Integer> delete = null;
     for (int i = 0; i < 60; i++) {
       String body = "{\"session_id\":\"" + userId + "-" + i + "\",\"user_id\":\"" + userId + "\"}";
       creates.add(pool.submit(() -> send("POST", "/api/v1/sessions", body).statusCode()));
@@ -913,7 +923,7 @@ class CommandServiceIT {
     }
     assertThat(delete.get()).isEqualTo(200);
     long accepted = 0;
-    for (java.util.concurrent.Future<Integer> create : creates) {
+    for (Future<Integer> create : creates) {
       int status = create.get();
       assertThat(status).isIn(201, 400);
       accepted += status == 201 ? 1 : 0;

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zepusers.testinfra.EventContract;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -152,17 +154,14 @@ class AsyncApiContractTest {
         sent.key(),
         sent.value(),
         sent.headers(),
-        java.util.Optional.empty());
+        Optional.empty());
   }
 
   private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
     Map<String, String> headers = new LinkedHashMap<>();
     record
         .headers()
-        .forEach(
-            h ->
-                headers.put(
-                    h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        .forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
     return headers;
   }
 }

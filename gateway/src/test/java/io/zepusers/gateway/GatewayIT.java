@@ -3,6 +3,7 @@ package io.zepusers.gateway;
 import static io.zepusers.gateway.ZepVersionAssert.assertZepVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,10 +183,7 @@ class GatewayIT {
   void rebuildingTheReadModelsGoesToQueryServiceWhateverTheMethod() throws Exception {
     query.answer(202, "application/json", "{}");
 
-    var response =
-        send(
-            request("/api/v1/admin/rebuild")
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+    var response = send(request("/api/v1/admin/rebuild").POST(HttpRequest.BodyPublishers.noBody()));
 
     assertThat(response.statusCode()).isEqualTo(202);
     var received = query.nextRequest();
@@ -196,7 +195,7 @@ class GatewayIT {
   @Test
   void topicGenerationsAndTheStoresHistoryGoToCommandServiceWhateverTheMethod() throws Exception {
     for (String path :
-        java.util.List.of(
+        List.of(
             "/api/v1/admin/generations",
             "/api/v1/admin/generations/2",
             "/api/v1/admin/events?user_id=u1")) {
@@ -295,7 +294,7 @@ class GatewayIT {
     var response = send(request("/v3/api-docs").GET());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    var doc = new ObjectMapper().readTree(response.body());
     assertThat(doc.path("paths").path("/api/v1/user").has("post")).isTrue();
     assertThat(doc.path("paths").path("/api/v1/user").has("get")).isTrue();
     assertThat(doc.path("paths").has("/api/v1/sessions")).isTrue();

@@ -1,5 +1,6 @@
 package io.zepusers.localstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,10 +74,10 @@ final class ChildProcess implements RunningPart {
       if (restart) {
         Files.writeString(
             log,
-            "---- local-stack: restarting " + name + " at " + java.time.Instant.now() + " ----\n",
+            "---- local-stack: restarting " + name + " at " + Instant.now() + " ----\n",
             StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       } else if (Files.exists(log)) {
         Files.move(
             log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
@@ -285,8 +288,7 @@ final class ChildProcess implements RunningPart {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static java.io.File nullDevice() {
-    return new java.io.File(
-        System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+  private static File nullDevice() {
+    return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
   }
 }

@@ -17,7 +17,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The whole system on one machine without Docker: embedded PostgreSQL, a real Kafka broker, and the
@@ -586,7 +588,7 @@ public final class LocalStack {
     }
 
     private static String kafkaJarName() {
-      String v = org.apache.kafka.common.utils.AppInfoParser.getVersion();
+      String v = AppInfoParser.getVersion();
       return "kafka_2.13-" + v + ".jar";
     }
 
@@ -643,7 +645,7 @@ public final class LocalStack {
 
     /** query-service also drives command-service's topic generations when it rebuilds. */
     private List<String> queryArgs(int pgPort) {
-      List<String> args = new java.util.ArrayList<>(backendArgs(pgPort, QUERIES_DB));
+      List<String> args = new ArrayList<>(backendArgs(pgPort, QUERIES_DB));
       args.add("--zep.command-service.url=" + commandUrl);
       return args;
     }
@@ -678,7 +680,7 @@ public final class LocalStack {
     void awaitClosed() throws InterruptedException {
       try {
         closedFuture.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException(e.getCause());
       }
     }

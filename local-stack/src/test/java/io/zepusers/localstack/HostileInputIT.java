@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -559,7 +561,7 @@ class HostileInputIT {
       for (int n; (n = in.read(buffer)) >= 0; ) {
         out.write(buffer, 0, n);
       }
-    } catch (java.net.SocketException e) {
+    } catch (SocketException e) {
       // reset after the answer: what arrived counts
     }
     return out.toByteArray();
@@ -569,7 +571,7 @@ class HostileInputIT {
     int headEnd = indexOf(answer, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
     if (headEnd > 0 && answer.length > 9 && answer[9] == '1' && headEnd + 4 < answer.length) {
       return parse(
-          java.util.Arrays.copyOfRange(
+          Arrays.copyOfRange(
               answer, headEnd + 4, answer.length)); // 100 Continue: the answer follows
     }
     String head =
@@ -586,9 +588,7 @@ class HostileInputIT {
       }
     }
     byte[] body =
-        headEnd < 0
-            ? new byte[0]
-            : java.util.Arrays.copyOfRange(answer, headEnd + 4, answer.length);
+        headEnd < 0 ? new byte[0] : Arrays.copyOfRange(answer, headEnd + 4, answer.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }

@@ -10,14 +10,22 @@ import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,10 +34,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -173,7 +187,7 @@ class LocalStackIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(own.statusCode()).isEqualTo(200);
       JsonNode ownPaths = JSON.readTree(own.body()).path("paths");
-      for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) ownPaths::fields) {
+      for (var path : (Iterable<Map.Entry<String, JsonNode>>) ownPaths::fields) {
         for (var method : (Iterable<String>) () -> path.getValue().fieldNames()) {
           assertThat(paths.path(path.getKey()).has(method))
               .as("%s %s through the gateway", method, path.getKey())
@@ -229,7 +243,7 @@ class LocalStackIT {
     AtomicLong checked = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long started = System.nanoTime();
-    List<Future<?>> done = new java.util.ArrayList<>();
+    List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       done.add(
           pool.submit(
@@ -312,7 +326,7 @@ class LocalStackIT {
     String before = apiDump();
     HttpResponse<String> started = send("POST", "/api/v1/admin/republish", null);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-    org.awaitility.Awaitility.await()
+    Awaitility.await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(250))
         .until(
@@ -383,9 +397,9 @@ class LocalStackIT {
     List<String> secrets = List.of("forget-me@x.io", "Forget-Me", "123-45-6789", "dear-diary");
     String records = String.join("\n", readTopic(generation));
     assertThat(records).contains(gone).doesNotContain(secrets);
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(stack.queriesJdbcUrl());
-        java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs =
+    try (Connection c = DriverManager.getConnection(stack.queriesJdbcUrl());
+        Statement st = c.createStatement();
+        ResultSet rs =
             st.executeQuery(
                 "SELECT string_agg(t::text, ' ') FROM (SELECT u::text AS t FROM users u "
                     + "UNION ALL SELECT s::text FROM sessions s UNION ALL SELECT a::text FROM audit_events a) x")) {
@@ -418,28 +432,24 @@ class LocalStackIT {
   }
 
   private static List<String> readTopic(String topic) {
-    List<String> values = new java.util.ArrayList<>();
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
             Map.of("bootstrap.servers", stack.kafkaBootstrapServers()),
-            new org.apache.kafka.common.serialization.StringDeserializer(),
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      List<org.apache.kafka.common.TopicPartition> partitions =
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .map(p -> new TopicPartition(topic, p.partition()))
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         consumer
             .poll(Duration.ofMillis(200))
             .forEach(
-                r ->
-                    values.add(
-                        r.key()
-                            + " "
-                            + new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                r -> values.add(r.key() + " " + new String(r.value(), StandardCharsets.UTF_8)));
       }
     }
     return values;
@@ -457,8 +467,7 @@ class LocalStackIT {
         .append('\n');
     for (JsonNode user : JSON.readTree(users)) {
       String id =
-          java.net.URLEncoder.encode(
-                  user.path("user_id").asText(), java.nio.charset.StandardCharsets.UTF_8)
+          URLEncoder.encode(user.path("user_id").asText(), StandardCharsets.UTF_8)
               .replace("+", "%20");
       dump.append(send("GET", "/api/v1/user/" + id + "/sessions", null).body()).append('\n');
       dump.append(send("GET", "/api/v1/user/" + id + "/events", null).body()).append('\n');
@@ -590,8 +599,7 @@ class LocalStackIT {
   /**
    * Reads once: with read-your-writes by default, a read right after a write must already show it.
    */
-  private static JsonNode readUser(String userId, java.util.function.Predicate<JsonNode> matches)
-      throws Exception {
+  private static JsonNode readUser(String userId, Predicate<JsonNode> matches) throws Exception {
     HttpResponse<String> r = send("GET", "/api/v1/user/" + userId, null);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode u = JSON.readTree(r.body());
@@ -633,8 +641,8 @@ class LocalStackIT {
     Files.writeString(
         log,
         "$ " + String.join(" ", cmd) + "\n",
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())

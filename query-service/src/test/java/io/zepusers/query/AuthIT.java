@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,13 +43,8 @@ class AuthIT {
 
   @BeforeAll
   static void topic() throws Exception {
-    try (var admin =
-        org.apache.kafka.clients.admin.Admin.create(
-            Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin
-          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 1, (short) 1)))
-          .all()
-          .get();
+    try (var admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
     }
   }
 

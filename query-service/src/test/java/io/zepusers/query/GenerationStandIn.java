@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.zepusers.events.TopicGenerations;
 import io.zepusers.testinfra.TestInfra;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,7 +53,7 @@ final class GenerationStandIn implements AutoCloseable {
     try {
       return new GenerationStandIn(base);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -69,7 +71,7 @@ final class GenerationStandIn implements AutoCloseable {
    * way (command-service holds writes back for that moment; here the two take turns on this
    * object's lock).
    */
-  synchronized org.apache.kafka.clients.producer.RecordMetadata publish(
+  synchronized RecordMetadata publish(
       KafkaProducer<String, byte[]> producer, io.zepusers.events.PublishedEvent event)
       throws Exception {
     return producer.send(io.zepusers.events.CloudEventsKafka.toRecord(currentTopic(), event)).get();

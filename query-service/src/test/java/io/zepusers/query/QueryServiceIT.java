@@ -14,32 +14,42 @@ import io.zepusers.events.UserUpdated;
 import io.zepusers.events.ZepEvent;
 import io.zepusers.testinfra.OpenApiCoverage;
 import io.zepusers.testinfra.TestInfra;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -53,7 +63,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The read side against real PostgreSQL and Kafka: CloudEvents in, Zep answers out. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueryServiceIT {
 
   static final String TOPIC = TestInfra.uniqueName("query-events");
@@ -88,13 +98,8 @@ class QueryServiceIT {
                 "all"),
             new StringSerializer(),
             new ByteArraySerializer());
-    try (var admin =
-        org.apache.kafka.clients.admin.Admin.create(
-            Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin
-          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 3, (short) 1)))
-          .all()
-          .get();
+    try (var admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
     }
   }
 
@@ -232,7 +237,7 @@ class QueryServiceIT {
 
     JsonNode all = json.readTree(get("/api/v1/user").body());
     assertThat(all.isArray()).isTrue();
-    List<Long> ids = new java.util.ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     all.forEach(n -> ids.add(n.get("id").asLong()));
     assertThat(ids).isSorted().contains(first, first + 4);
     assertThat(get("/api/v1/user?limit=0&cursor=" + Long.MAX_VALUE).body()).isEqualTo("[]");
@@ -278,7 +283,7 @@ class QueryServiceIT {
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       dlt.subscribe(List.of(DLT));
-      List<ConsumerRecord<String, byte[]>> letters = new java.util.ArrayList<>();
+      List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
@@ -391,7 +396,7 @@ class QueryServiceIT {
   @Test
   void aReadWithATokenWaitsForThatPosition() throws Exception {
     String userId = "token-" + UUID.randomUUID();
-    org.apache.kafka.clients.producer.RecordMetadata landed =
+    RecordMetadata landed =
         publish(
             userId,
             0,
@@ -640,7 +645,7 @@ class QueryServiceIT {
    * the connection is dropped instead.
    */
   @Test
-  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  @Order(Integer.MAX_VALUE - 1)
   void aListThatFailsHalfWayIsABrokenTransferNotAShortList() throws Exception {
     long base = pagingIds.addAndGet(1_000);
     try {
@@ -663,9 +668,8 @@ class QueryServiceIT {
                   URI.create("http://127.0.0.1:" + port + "/api/v1/user?cursor=" + base))
               .header("X-Zep-Consistency", "eventual")
               .build();
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> http.send(list, HttpResponse.BodyHandlers.ofString()))
-          .isInstanceOf(java.io.IOException.class);
+      Assertions.assertThatThrownBy(() -> http.send(list, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class);
     } finally {
       jdbc.update("DELETE FROM users WHERE id > ? AND id <= ?", base, base + 201);
     }
@@ -677,7 +681,7 @@ class QueryServiceIT {
    * applied, and answer as before.
    */
   @Test
-  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  @Order(Integer.MAX_VALUE - 1)
   void theReadModelsFollowANewGenerationWhenTheOldOneEnds() throws Exception {
     String userId = "moving-" + UUID.randomUUID();
     publish(
@@ -761,7 +765,7 @@ class QueryServiceIT {
    * byte for byte.
    */
   @Test
-  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  @Order(Integer.MAX_VALUE)
   void aRebuildFromTheTopicGivesIdenticalAnswers() throws Exception {
     String userId = "rebuilt-" + UUID.randomUUID();
     publish(
@@ -841,7 +845,7 @@ class QueryServiceIT {
         jdbc.queryForList(
             "SELECT DISTINCT subject FROM audit_events ORDER BY subject", String.class);
     for (String subject : subjects) {
-      String id = java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+      String id = URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
       dump.append(subject).append(' ').append(get("/api/v1/user/" + id).body()).append('\n');
       dump.append(get("/api/v1/user/" + id + "/sessions").body()).append('\n');
       dump.append(get("/api/v1/user/" + id + "/events").body()).append('\n');
@@ -862,8 +866,7 @@ class QueryServiceIT {
     assertThat(get("/api/v1/user/anyone?consistency=eventual").statusCode()).isEqualTo(404);
   }
 
-  private org.apache.kafka.clients.producer.RecordMetadata publish(
-      String key, long sequence, ZepEvent event) throws Exception {
+  private RecordMetadata publish(String key, long sequence, ZepEvent event) throws Exception {
     Instant time = Instant.now();
     return producer
         .send(

@@ -11,6 +11,7 @@ import io.zepusers.events.ZepEvent;
 import io.zepusers.web.BadRequestException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -116,7 +117,7 @@ class EventHistory {
             .<DomainEventMessage<?>>flatMap(s -> eventStore.readEvents(s).asStream())
             .filter(m -> m.getPayload() instanceof ZepEvent e && userId.equals(e.subject()))
             .sorted(
-                java.util.Comparator.comparingLong(
+                Comparator.comparingLong(
                     m ->
                         positions.getOrDefault(
                             m.getAggregateIdentifier() + "#" + m.getSequenceNumber(), 0L)))

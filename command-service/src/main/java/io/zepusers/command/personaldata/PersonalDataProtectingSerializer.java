@@ -13,6 +13,7 @@ import io.zepusers.events.UserUpdated;
 import io.zepusers.events.ZepEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -141,7 +142,7 @@ public class PersonalDataProtectingSerializer implements Serializer {
     try {
       Cipher cipher = AES_GCM.get();
       cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(key.id().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      cipher.updateAAD(key.id().toString().getBytes(StandardCharsets.UTF_8));
       byte[] ciphertext = cipher.doFinal(write(personal));
       ObjectNode envelope = mapper.createObjectNode();
       envelope.put("key_id", key.id().toString());
@@ -166,7 +167,7 @@ public class PersonalDataProtectingSerializer implements Serializer {
           Cipher.DECRYPT_MODE,
           key.get(),
           new GCMParameterSpec(128, Base64.getDecoder().decode(envelope.path("nonce").asText())));
-      cipher.updateAAD(keyId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      cipher.updateAAD(keyId.toString().getBytes(StandardCharsets.UTF_8));
       byte[] plain =
           cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
       return Optional.of((ObjectNode) mapper.readTree(plain));

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -394,7 +395,7 @@ public class GenerationBuilder implements DisposableBean {
     }
   }
 
-  private static Instant instant(java.sql.Timestamp t) {
+  private static Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
   }
 

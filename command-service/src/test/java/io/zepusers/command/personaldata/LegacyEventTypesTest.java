@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -44,7 +45,7 @@ class LegacyEventTypesTest {
 
     List<IntermediateEventRepresentation> upcast =
         new LegacyEventTypes()
-            .upcast(java.util.stream.Stream.of(new InitialEventRepresentation(stored, serializer)))
+            .upcast(Stream.of(new InitialEventRepresentation(stored, serializer)))
             .toList();
 
     assertThat(upcast)

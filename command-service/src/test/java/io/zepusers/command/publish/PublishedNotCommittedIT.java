@@ -8,8 +8,10 @@ import io.zepusers.events.UserCreated;
 import io.zepusers.testinfra.TestInfra;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -66,11 +68,11 @@ class PublishedNotCommittedIT {
         PublishedNotCommitted.readTail(TestInfra.kafkaBootstrapServers(), topic, 3);
 
     // expected: on each partition, the last 3 records sent there
-    Map<Integer, List<Integer>> sentTo = new java.util.TreeMap<>();
+    Map<Integer, List<Integer>> sentTo = new TreeMap<>();
     for (int i = 0; i < events.size(); i++) {
       sentTo.computeIfAbsent(landed.get(i).partition(), p -> new ArrayList<>()).add(i);
     }
-    Map<String, RecordMetadata> expected = new java.util.HashMap<>();
+    Map<String, RecordMetadata> expected = new HashMap<>();
     sentTo
         .values()
         .forEach(

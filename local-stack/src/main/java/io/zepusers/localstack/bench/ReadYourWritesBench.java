@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class ReadYourWritesBench {
 
       AtomicBoolean loading = new AtomicBoolean(true);
       ExecutorService pool = Executors.newFixedThreadPool(writers);
-      List<Long> writeNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Long> writeNanos = Collections.synchronizedList(new ArrayList<>());
       AtomicLong writes = new AtomicLong();
       List<Future<?>> load = new ArrayList<>();
       long loadStart = System.nanoTime();

@@ -7,6 +7,7 @@ import io.zepusers.events.EventJson;
 import io.zepusers.events.EventTypes;
 import io.zepusers.events.PersonalFields;
 import io.zepusers.events.ZepEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -90,7 +91,7 @@ final class StoreWriter implements AutoCloseable {
   }
 
   private ObjectNode encrypt(Key key, ObjectNode personal)
-      throws GeneralSecurityException, java.io.IOException {
+      throws GeneralSecurityException, IOException {
     byte[] nonce = new byte[12];
     random.nextBytes(nonce);
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

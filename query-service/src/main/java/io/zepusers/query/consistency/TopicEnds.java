@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.springframework.beans.factory.DisposableBean;
@@ -126,11 +128,8 @@ public class TopicEnds implements DisposableBean {
     return answer;
   }
 
-  private org.apache.kafka.common.KafkaFuture<
-          Map<
-              TopicPartition,
-              org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>>
-      request(String topic, int partitionCount) {
+  private KafkaFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> request(
+      String topic, int partitionCount) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int p = 0; p < partitionCount; p++) {
       request.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -140,8 +139,7 @@ public class TopicEnds implements DisposableBean {
 
   private static void complete(
       CompletableFuture<Map<Integer, Long>> answer,
-      Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
-          ends,
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
       Throwable failure) {
     if (failure != null) {
       answer.completeExceptionally(failure);

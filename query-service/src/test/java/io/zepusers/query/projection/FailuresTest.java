@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -55,10 +56,7 @@ class FailuresTest {
                     "INSERT ...",
                     new SQLException("relation \"users\" does not exist", "42P01"))))
         .isFalse();
-    assertThat(
-            Failures.isRecordFault(
-                new org.apache.kafka.common.errors.TimeoutException("Kafka away")))
-        .isFalse();
+    assertThat(Failures.isRecordFault(new TimeoutException("Kafka away"))).isFalse();
   }
 
   @Test

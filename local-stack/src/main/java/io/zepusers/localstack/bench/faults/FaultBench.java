@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The repeatable fault drill ({@code bench/faults}). Starts a fresh stack (random ports, its own
@@ -226,8 +229,8 @@ public final class FaultBench {
       System.out.printf(
           "| %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
           name,
-          java.time.format.DateTimeFormatter.ISO_LOCAL_TIME.format(
-              phaseStarts.get(p).atZone(java.time.ZoneOffset.UTC).toLocalTime().withNano(0)),
+          DateTimeFormatter.ISO_LOCAL_TIME.format(
+              phaseStarts.get(p).atZone(ZoneOffset.UTC).toLocalTime().withNano(0)),
           back,
           working,
           ledger.acknowledgedIn(p),
@@ -297,7 +300,7 @@ public final class FaultBench {
     t.examples().forEach(e -> System.out.println("  " + what + ": " + e));
   }
 
-  private static boolean awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout)
+  private static boolean awaitTrue(BooleanSupplier condition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {

@@ -1,6 +1,7 @@
 package io.zepusers.localstack.bench.faults;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Counts of one kind of finding per phase, with the first few examples to show. */
@@ -32,7 +33,7 @@ final class Tally {
   }
 
   void clear() {
-    java.util.Arrays.fill(perPhase, 0);
+    Arrays.fill(perPhase, 0);
     examples.clear();
   }
 }

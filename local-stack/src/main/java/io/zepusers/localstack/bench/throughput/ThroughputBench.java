@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -303,8 +304,7 @@ public final class ThroughputBench {
     }
   }
 
-  static HttpResponse<String> get(String url, java.util.Optional<String> authorization)
-      throws Exception {
+  static HttpResponse<String> get(String url, Optional<String> authorization) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
     authorization.ifPresent(a -> b.header("Authorization", a));
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
