@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * once, change nothing.
  */
 @Component
-public class Republisher {
+class Republisher {
 
   private final EventProcessingConfiguration processing;
   private final JdbcTemplate jdbc;

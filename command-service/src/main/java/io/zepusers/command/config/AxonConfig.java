@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Primary;
  * serializers are set here.
  */
 @Configuration(proxyBeanMethods = false)
-public class AxonConfig {
+class AxonConfig {
 
   @Bean
   @Primary

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * upcastPayload} with a JSON tree).
  */
 @Component
-public class LegacyEventTypes extends SingleEventUpcaster {
+class LegacyEventTypes extends SingleEventUpcaster {
 
   static final Map<String, String> STABLE_NAMES =
       Map.of(

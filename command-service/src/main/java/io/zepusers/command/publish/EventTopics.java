@@ -39,7 +39,7 @@ import org.springframework.stereotype.Component;
  * events that way). The event's time stays in the {@code ce_time} header.
  */
 @Component
-public class EventTopics {
+class EventTopics {
 
   private static final Logger log = LoggerFactory.getLogger(EventTopics.class);
 

@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     deleted user's personal data leaves Kafka when this has passed (default 7 days)
  */
 @ConfigurationProperties("zep.kafka")
-public record KafkaSettings(
+record KafkaSettings(
     String bootstrapServers,
     String topic,
     int partitions,

@@ -4,7 +4,7 @@ import io.zepusers.command.eventstore.SessionStream;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record CreateSession(String sessionId, String userId, Map<String, Object> metadata) {
+record CreateSession(String sessionId, String userId, Map<String, Object> metadata) {
 
   @TargetAggregateIdentifier
   public String stream() {

@@ -4,7 +4,7 @@ import io.zepusers.command.eventstore.SessionStream;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Zep's soft delete: the session is gone from every answer and its id cannot be used again. */
-public record DeleteSession(String sessionId) {
+record DeleteSession(String sessionId) {
 
   @TargetAggregateIdentifier
   public String stream() {

@@ -4,7 +4,7 @@ import io.zepusers.command.eventstore.SessionStream;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Handed by SessionsGoWithTheirUser, in a user delete's transaction, to each of its sessions. */
-public record RemoveSessionOfDeletedUser(String sessionId) {
+record RemoveSessionOfDeletedUser(String sessionId) {
 
   @TargetAggregateIdentifier
   public String stream() {

@@ -27,7 +27,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * rows), in which case a later create continues the stream with a new identity.
  */
 @Aggregate
-public class SessionAggregate {
+class SessionAggregate {
 
   private enum Status {
     NEW,

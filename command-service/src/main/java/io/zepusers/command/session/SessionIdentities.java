@@ -2,7 +2,7 @@ package io.zepusers.command.session;
 
 import java.util.UUID;
 
-public interface SessionIdentities {
+interface SessionIdentities {
 
   UUID newUuid();
 

@@ -2,7 +2,7 @@ package io.zepusers.command.session;
 
 import io.zepusers.command.application.TargetNotFoundException;
 
-public class SessionNotFoundException extends TargetNotFoundException {
+class SessionNotFoundException extends TargetNotFoundException {
   public SessionNotFoundException(String sessionId) {
     super("no session with session_id: " + sessionId);
   }

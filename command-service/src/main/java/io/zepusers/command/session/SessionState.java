@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-public record SessionState(
+record SessionState(
     UUID uuid,
     long id,
     Instant createdAt,

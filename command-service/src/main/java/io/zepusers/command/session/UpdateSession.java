@@ -8,7 +8,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * {@code metadata} is deep-merged into the stored metadata, without its top-level {@code system}
  * key.
  */
-public record UpdateSession(String sessionId, Map<String, Object> metadata) {
+record UpdateSession(String sessionId, Map<String, Object> metadata) {
 
   @TargetAggregateIdentifier
   public String stream() {

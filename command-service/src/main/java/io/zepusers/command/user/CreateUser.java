@@ -3,7 +3,7 @@ package io.zepusers.command.user;
 import java.util.Map;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record CreateUser(
+record CreateUser(
     @TargetAggregateIdentifier String userId,
     String email,
     String firstName,

@@ -2,4 +2,4 @@ package io.zepusers.command.user;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-public record DeleteUser(@TargetAggregateIdentifier String userId) {}
+record DeleteUser(@TargetAggregateIdentifier String userId) {}

@@ -7,7 +7,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * A patch: null or empty fields keep their value; {@code metadata} is deep-merged into the stored
  * metadata.
  */
-public record UpdateUser(
+record UpdateUser(
     @TargetAggregateIdentifier String userId,
     String email,
     String firstName,

@@ -24,7 +24,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * in one place.
  */
 @Aggregate
-public class UserAggregate {
+class UserAggregate {
 
   @AggregateIdentifier private String userId;
   private boolean active;

@@ -6,7 +6,7 @@ import java.util.UUID;
  * Where a new user's identities come from; an interface so aggregate tests can make them
  * predictable.
  */
-public interface UserIdentities {
+interface UserIdentities {
 
   UUID newUuid();
 

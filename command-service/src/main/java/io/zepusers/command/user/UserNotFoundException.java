@@ -2,7 +2,7 @@ package io.zepusers.command.user;
 
 import io.zepusers.command.application.TargetNotFoundException;
 
-public class UserNotFoundException extends TargetNotFoundException {
+class UserNotFoundException extends TargetNotFoundException {
   public UserNotFoundException(String userId) {
     super("no user with user_id: " + userId);
   }

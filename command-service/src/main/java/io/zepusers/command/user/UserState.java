@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * A user as it is after a command: what create and update answer with, decided on the command side.
  */
-public record UserState(
+record UserState(
     UUID uuid,
     long id,
     Instant createdAt,

@@ -1,7 +1,7 @@
 package io.zepusers.command.web;
 
 /** A request body over {@link JsonBody#MAX_BYTES}: 413, as the gateway answers for it. */
-public class BodyTooLargeException extends RuntimeException {
+class BodyTooLargeException extends RuntimeException {
 
   BodyTooLargeException(int maxBytes) {
     super("request body too large: at most " + maxBytes + " bytes");

@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @Order(-2)
-public class PlainTextErrorHandler implements ErrorWebExceptionHandler {
+class PlainTextErrorHandler implements ErrorWebExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PlainTextErrorHandler.class);
 

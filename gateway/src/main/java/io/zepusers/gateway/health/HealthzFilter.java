@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-public class HealthzFilter implements WebFilter {
+class HealthzFilter implements WebFilter {
 
   private static final Pattern SLASHES = Pattern.compile("/{2,}");
 

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
-public class BodySizeLimitFilter implements WebFilter {
+class BodySizeLimitFilter implements WebFilter {
 
   private final long limit;
 

@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
-public class AllowedMethodsFilter implements WebFilter {
+class AllowedMethodsFilter implements WebFilter {
 
   private static final List<HttpMethod> ALLOWED =
       List.of(

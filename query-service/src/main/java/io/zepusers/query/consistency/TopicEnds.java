@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * instead of one per read, and no read waits for more than two.
  */
 @Component
-public class TopicEnds implements DisposableBean {
+class TopicEnds implements DisposableBean {
 
   private static final long PARTITION_COUNT_TTL_NANOS = Duration.ofSeconds(30).toNanos();
 

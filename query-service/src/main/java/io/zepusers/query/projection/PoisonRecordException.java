@@ -7,7 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * before, or it fails alone with a data error. It goes to the dead-letter topic, once, and the
  * projection moves past it. The message is the {@code dlt_reason}.
  */
-public final class PoisonRecordException extends RuntimeException {
+final class PoisonRecordException extends RuntimeException {
 
   private final String topic;
   private final int partition;

@@ -67,7 +67,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * done, total, rate, ETA) is in {@link #status()} and in the log.
  */
 @Component
-public class ReadModelRebuild {
+class ReadModelRebuild {
 
   private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
   static final List<String> TABLES =

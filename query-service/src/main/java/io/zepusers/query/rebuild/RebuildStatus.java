@@ -18,7 +18,7 @@ import java.time.Instant;
   "finished_at",
   "error"
 })
-public record RebuildStatus(
+record RebuildStatus(
     @JsonProperty("state") String state,
     @JsonProperty("generation") Integer generation,
     @JsonProperty("topic") String topic,

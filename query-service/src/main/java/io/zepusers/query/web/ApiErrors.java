@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** The read side's own refusal, on top of the shared one-line errors. */
 @RestControllerAdvice
-public class ApiErrors extends PlainTextErrors {
+class ApiErrors extends PlainTextErrors {
 
   @ExceptionHandler(ReadYourWrites.ProjectionBehindException.class)
   ResponseEntity<String> behind(ReadYourWrites.ProjectionBehindException e) {
