@@ -49,7 +49,7 @@ class HostileInputIT {
     Path repoRoot = Path.of(System.getProperty("zep.repo.root", "..")).toAbsolutePath().normalize();
     stack =
         LocalStack.start(
-            LocalStack.Config.defaults()
+            LocalStackConfig.defaults()
                 .jarsFrom(repoRoot)
                 .dataDir(repoRoot.resolve("local-stack/target/hostile-input-it"))
                 .clean(true)

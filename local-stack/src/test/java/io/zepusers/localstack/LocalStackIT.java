@@ -62,7 +62,7 @@ class LocalStackIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static Path repoRoot;
-  private static LocalStack.Config config;
+  private static LocalStackConfig config;
   private static LocalStack.Running stack;
 
   /** Created by the HTTP scenario, read again after the restart. */
@@ -74,7 +74,7 @@ class LocalStackIT {
   static void startStack() {
     repoRoot = Path.of(System.getProperty("zep.repo.root", "..")).toAbsolutePath().normalize();
     config =
-        LocalStack.Config.defaults()
+        LocalStackConfig.defaults()
             .jarsFrom(repoRoot)
             .dataDir(repoRoot.resolve("local-stack/target/local-stack-it"))
             .clean(true)

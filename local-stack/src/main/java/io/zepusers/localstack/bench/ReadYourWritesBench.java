@@ -1,6 +1,7 @@
 package io.zepusers.localstack.bench;
 
 import io.zepusers.localstack.LocalStack;
+import io.zepusers.localstack.LocalStackConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +52,8 @@ public final class ReadYourWritesBench {
     int readsPerMode = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int writers = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path data = Files.createTempDirectory("zep-bench");
-    LocalStack.Config config =
-        LocalStack.Config.defaults()
+    LocalStackConfig config =
+        LocalStackConfig.defaults()
             .dataDir(data)
             .clean(true)
             .gatewayPort(0)

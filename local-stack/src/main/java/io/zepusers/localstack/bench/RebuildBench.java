@@ -5,6 +5,7 @@ import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.localstack.LocalStack;
+import io.zepusers.localstack.LocalStackConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +44,8 @@ public final class RebuildBench {
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
-    LocalStack.Config config =
-        LocalStack.Config.defaults()
+    LocalStackConfig config =
+        LocalStackConfig.defaults()
             .dataDir(dataDir)
             .clean(true)
             .gatewayPort(0)

@@ -1,6 +1,7 @@
 package io.zepusers.localstack.bench.faults;
 
 import io.zepusers.localstack.LocalStack;
+import io.zepusers.localstack.LocalStackConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,8 +104,8 @@ public final class FaultBench {
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     Path data = Files.createTempDirectory("zep-faults");
-    LocalStack.Config config =
-        LocalStack.Config.defaults()
+    LocalStackConfig config =
+        LocalStackConfig.defaults()
             .dataDir(data)
             .clean(true)
             .gatewayPort(0)

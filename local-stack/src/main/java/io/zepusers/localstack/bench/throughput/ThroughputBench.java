@@ -1,6 +1,7 @@
 package io.zepusers.localstack.bench.throughput;
 
 import io.zepusers.localstack.LocalStack;
+import io.zepusers.localstack.LocalStackConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +52,8 @@ public final class ThroughputBench {
   private void run() throws Exception {
     Path work = Files.createTempDirectory("zep-throughput-bench");
     Wrk wrk = new Wrk(options.repoRoot().resolve("bench/wrk"), work);
-    LocalStack.Config config =
-        LocalStack.Config.defaults()
+    LocalStackConfig config =
+        LocalStackConfig.defaults()
             .dataDir(work.resolve("stack"))
             .clean(true)
             .gatewayPort(0)

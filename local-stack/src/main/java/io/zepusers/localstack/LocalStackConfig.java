@@ -1,0 +1,252 @@
+package io.zepusers.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What to start, where. Immutable: every setter returns a copy. */
+public final class LocalStackConfig {
+  private final Path dataDir;
+  private final boolean clean;
+  private final int gatewayPort;
+  private final int kafkaPort;
+  private final int postgresPort;
+  private final Path repoRoot;
+  private final String topic;
+  private final Duration startTimeout;
+  private final List<String> childJvmOptions;
+
+  private LocalStackConfig(
+      Path dataDir,
+      boolean clean,
+      int gatewayPort,
+      int kafkaPort,
+      int postgresPort,
+      Path repoRoot,
+      String topic,
+      Duration startTimeout,
+      List<String> childJvmOptions) {
+    this.dataDir = Objects.requireNonNull(dataDir);
+    this.clean = clean;
+    this.gatewayPort = checkPort(gatewayPort);
+    this.kafkaPort = checkPort(kafkaPort);
+    this.postgresPort = checkPort(postgresPort);
+    this.repoRoot = Objects.requireNonNull(repoRoot);
+    this.topic = Objects.requireNonNull(topic);
+    this.startTimeout = Objects.requireNonNull(startTimeout);
+    this.childJvmOptions = List.copyOf(childJvmOptions);
+  }
+
+  /**
+   * {@code ./data}, gateway on 8000 and Kafka on 9092 unless GATEWAY_PORT / KAFKA_PORT say
+   * otherwise, PostgreSQL on PG_PORT or a random free port, jars from the current directory. Start
+   * timeout per component from LOCAL_STACK_START_TIMEOUT (seconds, default 120); child JVM options
+   * from LOCAL_STACK_JAVA_OPTS.
+   */
+  public static LocalStackConfig defaults() {
+    return fromEnv(System.getenv());
+  }
+
+  static LocalStackConfig fromEnv(Map<String, String> env) {
+    String javaOpts = env.getOrDefault("LOCAL_STACK_JAVA_OPTS", "").trim();
+    return new LocalStackConfig(
+        Path.of("data"),
+        false,
+        envPort(env, "GATEWAY_PORT", 8000),
+        envPort(env, "KAFKA_PORT", 9092),
+        envPort(env, "PG_PORT", 0),
+        Path.of(""),
+        "zep.events",
+        Duration.ofSeconds(envInt(env, "LOCAL_STACK_START_TIMEOUT", 120)),
+        javaOpts.isEmpty() ? DEFAULT_CHILD_JVM_OPTIONS : Arrays.asList(javaOpts.split("\\s+")));
+  }
+
+  /**
+   * Heap kept small: four JVMs share the machine. Both JIT tiers for query-service and the gateway:
+   * C2 roughly doubled the reads they serve. command-service stays on C1 ({@link
+   * #COMMAND_SERVICE_JIT}): with C2 its first minutes of writes cost three times the CPU (compiling
+   * Axon and Spring) and the stack needed about 60 s instead of 33 s to be READY
+   * (docs/performance.md).
+   */
+  static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
+      List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k");
+
+  /** Added to command-service's options when the defaults are used. */
+  static final List<String> COMMAND_SERVICE_JIT = List.of("-XX:TieredStopAtLevel=1");
+
+  public LocalStackConfig dataDir(Path dir) {
+    return new LocalStackConfig(
+        dir,
+        clean,
+        gatewayPort,
+        kafkaPort,
+        postgresPort,
+        repoRoot,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  public LocalStackConfig clean(boolean c) {
+    return new LocalStackConfig(
+        dataDir,
+        c,
+        gatewayPort,
+        kafkaPort,
+        postgresPort,
+        repoRoot,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  /** 0 = a random free port. */
+  public LocalStackConfig gatewayPort(int port) {
+    return new LocalStackConfig(
+        dataDir,
+        clean,
+        port,
+        kafkaPort,
+        postgresPort,
+        repoRoot,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  /** 0 = a random free port. */
+  public LocalStackConfig kafkaPort(int port) {
+    return new LocalStackConfig(
+        dataDir,
+        clean,
+        gatewayPort,
+        port,
+        postgresPort,
+        repoRoot,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  /** 0 = a random free port. */
+  public LocalStackConfig postgresPort(int port) {
+    return new LocalStackConfig(
+        dataDir,
+        clean,
+        gatewayPort,
+        kafkaPort,
+        port,
+        repoRoot,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  /** The repository root, under which {@code <module>/target/<module>-*-exec.jar} are found. */
+  public LocalStackConfig jarsFrom(Path root) {
+    return new LocalStackConfig(
+        dataDir,
+        clean,
+        gatewayPort,
+        kafkaPort,
+        postgresPort,
+        root,
+        topic,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  public LocalStackConfig topic(String t) {
+    return new LocalStackConfig(
+        dataDir,
+        clean,
+        gatewayPort,
+        kafkaPort,
+        postgresPort,
+        repoRoot,
+        t,
+        startTimeout,
+        childJvmOptions);
+  }
+
+  /** How long each component may take to become ready. */
+  public LocalStackConfig startTimeout(Duration d) {
+    return new LocalStackConfig(
+        dataDir, clean, gatewayPort, kafkaPort, postgresPort, repoRoot, topic, d, childJvmOptions);
+  }
+
+  /**
+   * JVM options for every child (heap, GC); {@code -Daxoniq.update-checker.disabled=true} is always
+   * added.
+   */
+  public LocalStackConfig childJvmOptions(List<String> opts) {
+    return new LocalStackConfig(
+        dataDir, clean, gatewayPort, kafkaPort, postgresPort, repoRoot, topic, startTimeout, opts);
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public boolean clean() {
+    return clean;
+  }
+
+  public int gatewayPort() {
+    return gatewayPort;
+  }
+
+  public int kafkaPort() {
+    return kafkaPort;
+  }
+
+  public int postgresPort() {
+    return postgresPort;
+  }
+
+  public Path jarsFrom() {
+    return repoRoot;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+
+  public List<String> childJvmOptions() {
+    return childJvmOptions;
+  }
+
+  private static int checkPort(int p) {
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("port out of range: " + p);
+    }
+    return p;
+  }
+
+  private static int envPort(Map<String, String> env, String name, int dflt) {
+    int p = envInt(env, name, dflt);
+    if (p < 0 || p > 65535) {
+      throw new LocalStackException(name + "=" + p + " is not a port (0-65535; 0 = random)");
+    }
+    return p;
+  }
+
+  private static int envInt(Map<String, String> env, String name, int dflt) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new LocalStackException(name + "=" + v + " is not a number");
+    }
+  }
+}
