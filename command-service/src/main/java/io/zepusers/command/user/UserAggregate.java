@@ -6,11 +6,10 @@ import io.zepusers.api.ZepTime;
 import io.zepusers.command.metadata.Metadata;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserState;
 import io.zepusers.events.UserUpdated;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -28,14 +27,7 @@ class UserAggregate {
 
   @AggregateIdentifier private String userId;
   private boolean active;
-  private UUID uuid;
-  private long id;
-  private Instant createdAt;
-  private Instant updatedAt;
-  private String email;
-  private String firstName;
-  private String lastName;
-  private Map<String, Object> metadata;
+  private UserState state;
 
   protected UserAggregate() {
     // for Axon
@@ -65,15 +57,15 @@ class UserAggregate {
   @CommandHandler
   public UserState handle(UpdateUser command, Clock clock) {
     requireActive();
-    Map<String, Object> merged = Metadata.merge(metadata, command.metadata());
+    Map<String, Object> merged = Metadata.merge(state.metadata(), command.metadata());
     Metadata.requireStorableSize(merged, true);
     apply(
         new UserUpdated(
             userId,
-            uuid,
-            keepIfEmpty(command.email(), email),
-            keepIfEmpty(command.firstName(), firstName),
-            keepIfEmpty(command.lastName(), lastName),
+            state.uuid(),
+            keepIfEmpty(command.email(), state.email()),
+            keepIfEmpty(command.firstName(), state.firstName()),
+            keepIfEmpty(command.lastName(), state.lastName()),
             merged.isEmpty() ? null : merged,
             ZepTime.truncate(clock.instant())));
     return state();
@@ -86,30 +78,19 @@ class UserAggregate {
   @CommandHandler
   public void handle(DeleteUser command, Clock clock) {
     requireActive();
-    apply(new UserDeleted(userId, uuid, ZepTime.truncate(clock.instant())));
+    apply(new UserDeleted(userId, state.uuid(), ZepTime.truncate(clock.instant())));
   }
 
   @EventSourcingHandler
   void on(UserCreated event) {
     userId = event.userId();
     active = true;
-    uuid = event.uuid();
-    id = event.id();
-    createdAt = event.createdAt();
-    updatedAt = event.createdAt();
-    email = event.email();
-    firstName = event.firstName();
-    lastName = event.lastName();
-    metadata = event.metadata();
+    state = UserState.created(event);
   }
 
   @EventSourcingHandler
   void on(UserUpdated event) {
-    updatedAt = event.updatedAt();
-    email = event.email();
-    firstName = event.firstName();
-    lastName = event.lastName();
-    metadata = event.metadata();
+    state = state.updated(event);
   }
 
   @EventSourcingHandler
@@ -123,17 +104,19 @@ class UserAggregate {
     }
   }
 
+  /** What create and update answer with. */
   private UserState state() {
+    UserState s = state;
     return new UserState(
-        uuid,
-        id,
-        createdAt,
-        updatedAt,
-        userId,
-        email,
-        firstName,
-        lastName,
-        Metadata.copy(metadata));
+        s.uuid(),
+        s.id(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.userId(),
+        s.email(),
+        s.firstName(),
+        s.lastName(),
+        Metadata.copy(s.metadata()));
   }
 
   private static String emptyToNull(String value) {

@@ -6,6 +6,7 @@ import io.zepusers.api.UserView;
 import io.zepusers.command.application.CommandSender;
 import io.zepusers.command.eventstore.SessionStream;
 import io.zepusers.command.web.JsonBody;
+import io.zepusers.events.UserState;
 import io.zepusers.web.BadRequestException;
 import io.zepusers.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;

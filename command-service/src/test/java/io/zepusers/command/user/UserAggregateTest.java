@@ -2,6 +2,7 @@ package io.zepusers.command.user;
 
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserState;
 import io.zepusers.events.UserUpdated;
 import java.time.Clock;
 import java.time.Instant;

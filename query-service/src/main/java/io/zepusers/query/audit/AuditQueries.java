@@ -10,6 +10,7 @@ import io.zepusers.events.SessionDeleted;
 import io.zepusers.events.SessionUpdated;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserState;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.events.ZepEvent;
 import java.nio.charset.StandardCharsets;
@@ -54,37 +55,29 @@ public class AuditQueries {
 
   /** The user as it was at {@code asOf}; empty when it did not exist then. */
   public Optional<UserView> userAsOf(String userId, Instant asOf) {
-    UserView user = null;
+    UserState user = null;
     for (ZepEvent event : events("aggregate_id = ? AND type LIKE 'user.%'", userId, asOf)) {
       if (event instanceof UserCreated e) {
-        user =
-            UserView.of(
-                e.uuid(),
-                e.id(),
-                e.createdAt(),
-                e.createdAt(),
-                e.userId(),
-                e.email(),
-                e.firstName(),
-                e.lastName(),
-                e.metadata());
+        user = UserState.created(e);
       } else if (event instanceof UserUpdated e && user != null) {
-        user =
-            new UserView(
-                user.uuid(),
-                user.id(),
-                user.createdAt(),
-                ZepTime.format(e.updatedAt()),
-                user.userId(),
-                e.email(),
-                e.firstName(),
-                e.lastName(),
-                e.metadata());
+        user = user.updated(e);
       } else if (event instanceof UserDeleted) {
         user = null;
       }
     }
-    return Optional.ofNullable(user);
+    return Optional.ofNullable(user)
+        .map(
+            u ->
+                UserView.of(
+                    u.uuid(),
+                    u.id(),
+                    u.createdAt(),
+                    u.updatedAt(),
+                    u.userId(),
+                    u.email(),
+                    u.firstName(),
+                    u.lastName(),
+                    u.metadata()));
   }
 
   /** The user's sessions as they were at {@code asOf}, in creation order. */

@@ -3,6 +3,7 @@ package io.zepusers.query.user;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserDeleted;
+import io.zepusers.events.UserState;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.query.json.MetadataJson;
 import io.zepusers.query.projection.Projection;
@@ -113,30 +114,20 @@ class UsersProjection implements Projection {
   }
 
   /** The row of a user created in this batch, with its later changes in the batch. */
-  private Object[] row(UserCreated c, UserUpdated latest) {
-    return latest == null
-        ? new Object[] {
-          c.userId(),
-          c.id(),
-          c.uuid(),
-          Timestamp.from(c.createdAt()),
-          Timestamp.from(c.createdAt()),
-          c.email(),
-          c.firstName(),
-          c.lastName(),
-          json(c.metadata())
-        }
-        : new Object[] {
-          c.userId(),
-          c.id(),
-          c.uuid(),
-          Timestamp.from(c.createdAt()),
-          Timestamp.from(latest.updatedAt()),
-          latest.email(),
-          latest.firstName(),
-          latest.lastName(),
-          json(latest.metadata())
-        };
+  private Object[] row(UserCreated created, UserUpdated latest) {
+    UserState u =
+        latest == null ? UserState.created(created) : UserState.created(created).updated(latest);
+    return new Object[] {
+      u.userId(),
+      u.id(),
+      u.uuid(),
+      Timestamp.from(u.createdAt()),
+      Timestamp.from(u.updatedAt()),
+      u.email(),
+      u.firstName(),
+      u.lastName(),
+      json(u.metadata())
+    };
   }
 
   private String json(Map<String, Object> metadata) {
