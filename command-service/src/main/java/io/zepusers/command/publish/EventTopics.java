@@ -52,39 +52,32 @@ class EventTopics {
   }
 
   public void ensure(String topic) {
-    try (Admin admin = admin()) {
-      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-      if (existing.contains(topic)) {
-        alignConfig(admin, topic);
-        return;
-      }
-      NewTopic created =
-          new NewTopic(topic, settings.partitions(), settings.replicationFactor())
-              .configs(
-                  Map.of(
-                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+    withAdmin(
+        "create topic " + topic,
+        TopicExistsException.class,
+        admin -> {
+          Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+          if (existing.contains(topic)) {
+            alignConfig(admin, topic);
+            return;
+          }
+          NewTopic created =
+              new NewTopic(topic, settings.partitions(), settings.replicationFactor())
+                  .configs(
+                      Map.of(
+                          TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                           Integer.toString(settings.maxRecordBytes()),
-                      TopicConfig.RETENTION_MS_CONFIG,
+                          TopicConfig.RETENTION_MS_CONFIG,
                           Long.toString(settings.retention().toMillis()),
-                      TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
-      admin.createTopics(List.of(created)).all().get(60, TimeUnit.SECONDS);
-      log.info(
-          "created topic {} with {} partitions, records kept {}",
-          topic,
-          settings.partitions(),
-          settings.retention());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Kafka at " + settings.bootstrapServers() + " did not answer within 60 s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + topic, e);
-    }
+                          TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                          APPEND_TIME));
+          admin.createTopics(List.of(created)).all().get(60, TimeUnit.SECONDS);
+          log.info(
+              "created topic {} with {} partitions, records kept {}",
+              topic,
+              settings.partitions(),
+              settings.retention());
+        });
   }
 
   /**
@@ -135,20 +128,37 @@ class EventTopics {
    * Deletes a generation that was abandoned before it took over; a topic that is not there is fine.
    */
   public void delete(String topic) {
+    withAdmin(
+        "delete topic " + topic,
+        UnknownTopicOrPartitionException.class,
+        admin -> {
+          admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+          log.info("deleted topic {}", topic);
+        });
+  }
+
+  /** Work with the broker's Admin API, which answers through futures. */
+  private interface AdminWork {
+    void run(Admin admin) throws ExecutionException, InterruptedException, TimeoutException;
+  }
+
+  /**
+   * Does {@code work} with a short-lived Admin client. A failure caused by {@code harmless} (the
+   * topic is already there, or already gone) is none; any other names {@code what} was tried.
+   */
+  private void withAdmin(String what, Class<? extends Exception> harmless, AdminWork work) {
     try (Admin admin = admin()) {
-      admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-      log.info("deleted topic {}", topic);
+      work.run(admin);
     } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-        throw new IllegalStateException(
-            "cannot delete topic " + topic + ": " + e.getCause().getMessage(), e);
+      if (!harmless.isInstance(e.getCause())) {
+        throw new IllegalStateException("cannot " + what + ": " + e.getCause().getMessage(), e);
       }
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "Kafka at " + settings.bootstrapServers() + " did not answer within 60 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while deleting topic " + topic, e);
+      throw new IllegalStateException("interrupted while trying to " + what, e);
     }
   }
 
