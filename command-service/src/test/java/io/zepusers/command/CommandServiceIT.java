@@ -353,7 +353,11 @@ class CommandServiceIT {
 
     HttpResponse<String> started = send("POST", "/api/v1/admin/republish", null);
     assertThat(started.statusCode()).isEqualTo(202);
-    assertThat(json.readTree(started.body()).get("events_total").asLong()).isPositive();
+    JsonNode progress = json.readTree(started.body());
+    assertThat(progress.get("events_total").asLong()).isPositive();
+    // running from the moment it is accepted, before the publisher's worker has picked it up: a
+    // poller must not take the gap for the end
+    assertThat(progress.get("republishing").asBoolean()).isTrue();
 
     List<PublishedEvent> all = awaitPublished(userId, 4);
     assertThat(all.subList(2, 4)).isEqualTo(first);

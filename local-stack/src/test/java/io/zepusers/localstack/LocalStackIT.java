@@ -65,11 +65,6 @@ class LocalStackIT {
   private static LocalStackConfig config;
   private static LocalStack.Running stack;
 
-  /** Created by the HTTP scenario, read again after the restart. */
-  private static String survivorUserId;
-
-  private static String survivorUuid;
-
   @BeforeAll
   static void startStack() {
     repoRoot = Path.of(System.getProperty("zep.repo.root", "..")).toAbsolutePath().normalize();
@@ -159,9 +154,8 @@ class LocalStackIT {
     JsonNode reborn = JSON.readTree(again.body());
     assertThat(reborn.path("uuid").asText()).isNotEqualTo(firstUuid);
     assertThat(reborn.path("id").asLong()).isGreaterThan(firstId);
-    survivorUserId = userId;
-    survivorUuid = reborn.path("uuid").asText();
-    readUser(userId, u -> u.path("uuid").asText().equals(survivorUuid));
+    String rebornUuid = reborn.path("uuid").asText();
+    readUser(userId, u -> u.path("uuid").asText().equals(rebornUuid));
 
     HttpResponse<String> health = send("GET", "/healthz", null);
     assertThat(health.statusCode()).isEqualTo(200);
@@ -323,12 +317,22 @@ class LocalStackIT {
   @Test
   @Order(4)
   void republishingTheEventStoreChangesNoAnswer() throws Exception {
+    // a user whose one event must be on the topic twice once the republish is through
+    String marker = "republish-marker-" + UUID.randomUUID();
+    assertThat(send("POST", "/api/v1/user", "{\"user_id\":\"" + marker + "\"}").statusCode())
+        .isEqualTo(201);
     String before = apiDump();
+    String topic = currentTopic();
+    assertThat(recordsWithKey(topic, marker)).isEqualTo(1);
+
     HttpResponse<String> started = send("POST", "/api/v1/admin/republish", null);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-    Awaitility.await()
+    assertThat(JSON.readTree(started.body()).path("republishing").asBoolean())
+        .as("running once accepted: " + started.body())
+        .isTrue();
+    Awaitility.await("the republish runs through")
         .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(250))
+        .pollInterval(Duration.ofMillis(500))
         .until(
             () ->
                 !JSON.readTree(
@@ -340,6 +344,7 @@ class LocalStackIT {
                             .body())
                     .path("republishing")
                     .asBoolean());
+    assertThat(recordsWithKey(topic, marker)).as("the marker's event, republished").isEqualTo(2);
     // reads wait for the topic's end by default, so this dump sees every republished record applied
     assertThat(apiDump()).isEqualTo(before);
   }
@@ -431,6 +436,10 @@ class LocalStackIT {
     throw new AssertionError("no current generation");
   }
 
+  private static long recordsWithKey(String topic, String key) {
+    return readTopic(topic).stream().filter(r -> r.startsWith(key + " ")).count();
+  }
+
   private static List<String> readTopic(String topic) {
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -478,14 +487,31 @@ class LocalStackIT {
   @Test
   @Order(6)
   void dataSurvivesARestartOnTheSameDataDirectory() throws Exception {
-    assertThat(survivorUserId).as("set by the user scenario").isNotNull();
+    String userId = "survivor-" + UUID.randomUUID();
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/v1/user",
+            "{\"user_id\":\"" + userId + "\",\"email\":\"survivor@example.com\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String uuid = JSON.readTree(created.body()).path("uuid").asText();
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/sessions",
+                    "{\"session_id\":\"" + userId + "-s\",\"user_id\":\"" + userId + "\"}")
+                .statusCode())
+        .isEqualTo(201);
+    String before = apiDump();
+
     stack.close();
     stack = null;
     stack = LocalStack.start(config.clean(false));
 
-    JsonNode user = readUser(survivorUserId, u -> true);
-    assertThat(user.path("uuid").asText()).isEqualTo(survivorUuid);
-    assertThat(user.path("email").asText()).isEqualTo("again@example.com");
+    JsonNode user = readUser(userId, u -> true);
+    assertThat(user.path("uuid").asText()).isEqualTo(uuid);
+    assertThat(user.path("email").asText()).isEqualTo("survivor@example.com");
+    assertThat(apiDump()).isEqualTo(before);
   }
 
   /**

@@ -22,6 +22,14 @@ class Republisher {
   private final JdbcTemplate jdbc;
   private final PublishedNotCommitted alreadyOnKafka;
 
+  /**
+   * The store's last global index when the running republish started, which the publisher must pass
+   * again before the republish is done; -1 when none runs. The processor's own replay flag is not
+   * enough: between the reset and its worker claiming the token it has no status at all, which
+   * reads as "not replaying".
+   */
+  private long target = -1;
+
   Republisher(
       EventProcessingConfiguration processing,
       JdbcTemplate jdbc,
@@ -33,10 +41,11 @@ class Republisher {
 
   /** Starts a republish; false if one is still running. */
   public synchronized boolean start() {
-    TrackingEventProcessor publisher = publisher();
-    if (publisher.isReplaying()) {
+    if (running()) {
       return false;
     }
+    TrackingEventProcessor publisher = publisher();
+    target = total();
     publisher.shutDown();
     alreadyOnKafka.forget();
     publisher.resetTokens();
@@ -44,19 +53,38 @@ class Republisher {
     return true;
   }
 
-  public Map<String, Object> status() {
-    TrackingEventProcessor publisher = publisher();
+  public synchronized Map<String, Object> status() {
     long total = total();
-    long done =
-        publisher.processingStatus().values().stream()
-            .map(EventTrackerStatus::getCurrentPosition)
-            .mapToLong(p -> p.orElse(0L))
-            .max()
-            .orElse(0L);
     return Map.of(
-        "republishing", publisher.isReplaying(),
-        "events_published_up_to", Math.min(done, total),
+        "republishing", running(),
+        "events_published_up_to", Math.min(position(publisher()), total),
         "events_total", total);
+  }
+
+  /**
+   * Whether the last republish has still to send events up to where the store was when it began.
+   */
+  private boolean running() {
+    if (target < 0) {
+      return false;
+    }
+    TrackingEventProcessor publisher = publisher();
+    if (publisher.isReplaying() || position(publisher) < target) {
+      return true;
+    }
+    target = -1;
+    return false;
+  }
+
+  /**
+   * The global index up to which the publisher has sent events; 0 before its worker has a token.
+   */
+  private static long position(TrackingEventProcessor publisher) {
+    return publisher.processingStatus().values().stream()
+        .map(EventTrackerStatus::getCurrentPosition)
+        .mapToLong(p -> p.orElse(0L))
+        .min()
+        .orElse(0L);
   }
 
   private long total() {
