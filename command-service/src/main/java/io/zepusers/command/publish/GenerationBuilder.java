@@ -461,10 +461,8 @@ public class GenerationBuilder implements DisposableBean {
       TrackingToken read = null;
       long nextProgress = System.nanoTime();
       // The storage engine's own stream, not the event store's: a reader of the event store that
-      // catches up joins its
-      // shared cache, and a slow one keeps the cache's events alive behind it. Each pass reads up
-      // to the store's head;
-      // the next starts from the token.
+      // catches up joins its shared cache, and a slow one keeps the cache's events alive behind it.
+      // Each pass reads up to the store's head; the next starts from the token.
       try {
         while (!stopping) {
           boolean readAny = false;

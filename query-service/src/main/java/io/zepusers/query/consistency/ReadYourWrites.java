@@ -70,8 +70,7 @@ public class ReadYourWrites implements HandlerInterceptor {
           target = token.nextOffsets();
         } else {
           // No token, or one of an earlier generation: every later generation holds the whole
-          // history, so the end
-          // of the current one includes the write.
+          // history, so the end of the current one includes the write.
           of = current.number();
           target = topicEnd(request, current.topic(), left);
         }
