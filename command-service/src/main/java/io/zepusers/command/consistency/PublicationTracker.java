@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -124,23 +125,48 @@ public class PublicationTracker {
      * Waits until every stored event is acknowledged: reported by this instance's publisher, or,
      * when another instance publishes, seen behind the publisher's stored token (then without
      * partition offsets: the token is empty and readers fall back to the topic's end, which
-     * includes the events).
+     * includes the events). The stored token is read outside this monitor, which the publisher's
+     * acknowledgements need.
      *
      * @return the token, or null when {@code timeout} passed first
      */
-    public synchronized ConsistencyToken await(Duration timeout) throws InterruptedException {
+    public ConsistencyToken await(Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!outstanding.isEmpty()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return null;
+      long nextRemoteCheck = System.nanoTime();
+      while (true) {
+        Set<String> waitingFor;
+        int waitingIn;
+        synchronized (this) {
+          while (true) {
+            if (outstanding.isEmpty()) {
+              return new ConsistencyToken(generation, Map.copyOf(nextOffsets));
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+              return null;
+            }
+            if (now - nextRemoteCheck >= 0) {
+              break;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(deadline - now, nextRemoteCheck - now));
+          }
+          waitingFor = Set.copyOf(outstanding);
+          waitingIn = generation;
         }
-        if (publisher != null && !publisher.publishesHere() && publisher.covers(outstanding)) {
-          return new ConsistencyToken(generation, Map.of());
+        nextRemoteCheck = System.nanoTime() + REMOTE_CHECK_NANOS;
+        if (publishedElsewhere(waitingFor)) {
+          return new ConsistencyToken(waitingIn, Map.of());
         }
-        TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, REMOTE_CHECK_NANOS));
       }
-      return new ConsistencyToken(generation, Map.copyOf(nextOffsets));
+    }
+
+    private boolean publishedElsewhere(Set<String> eventIds) {
+      try {
+        return publisher != null && !publisher.publishesHere() && publisher.covers(eventIds);
+      } catch (DataAccessException e) {
+        // the database is away: wait on; the bound answers the write without a token
+        return false;
+      }
     }
   }
 }

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zepusers.api.ConsistencyToken;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PublicationTrackerTest {
@@ -50,5 +55,56 @@ class PublicationTrackerTest {
   @Test
   void aCommandWithoutEventsHasAnEmptyToken() throws Exception {
     assertThat(tracker.start("cmd-3").await(Duration.ofMillis(10))).hasToString("");
+  }
+
+  /**
+   * While a write waits, it looks at the publisher's stored token now and then (for when another
+   * instance publishes). That look goes to the database; the acknowledgements of this instance's
+   * publisher must not queue behind it.
+   */
+  @Test
+  void anAcknowledgementDoesNotWaitForALookAtTheStoredToken() throws Exception {
+    CountDownLatch looking = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    PublisherPosition slowDatabase =
+        new PublisherPosition(null, null, null) {
+          @Override
+          boolean publishesHere() {
+            return false;
+          }
+
+          @Override
+          boolean covers(Collection<String> eventIds) {
+            looking.countDown();
+            try {
+              answer.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return false;
+          }
+        };
+    PublicationTracker tracker = new PublicationTracker(slowDatabase);
+    PublicationTracker.Pending pending = tracker.start("cmd-5");
+    tracker.stored("cmd-5", "e1");
+    Future<ConsistencyToken> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return pending.await(Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(looking.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Void> acknowledged =
+        CompletableFuture.runAsync(() -> tracker.published("cmd-5", "e1", 1, 0, 7));
+    try {
+      acknowledged.get(5, TimeUnit.SECONDS);
+    } finally {
+      answer.countDown();
+    }
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).hasToString("0:8");
   }
 }
