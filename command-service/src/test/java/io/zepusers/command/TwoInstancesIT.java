@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -164,6 +165,52 @@ class TwoInstancesIT {
     assertThat(createConflicts())
         .as("a create lost the race at the event store (and was answered after a retry)")
         .isGreaterThan(conflictsBefore);
+  }
+
+  /**
+   * A republish asked of either instance, the one holding the publisher or the other: accepted,
+   * reported running until every stored event went out again, and then ended, on the instance that
+   * was asked.
+   */
+  @Test
+  void aRepublishAskedOfEitherInstanceRunsAndEnds() throws Exception {
+    String userId = "republished-" + UUID.randomUUID();
+    assertThat(
+            send(urls.get(0), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}")
+                .statusCode())
+        .isEqualTo(201);
+    for (String url : urls) {
+      HttpResponse<String> started = send(url, "POST", "/api/v1/admin/republish", "");
+      assertThat(started.statusCode()).as(url + ": " + started.body()).isEqualTo(202);
+      assertThat(json.readTree(started.body()).get("republishing").asBoolean()).isTrue();
+      await("the republish asked of " + url + " ends")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  !json.readTree(send(url, "GET", "/admin/republish", "").body())
+                      .get("republishing")
+                      .asBoolean());
+    }
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(TOPIC).stream()
+              .map(p -> new TopicPartition(TOPIC, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      int created = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          created += userId.equals(record.key()) ? 1 : 0;
+        }
+      }
+      assertThat(created).as("the user's one event: published, then twice again").isEqualTo(3);
+    }
   }
 
   private static double createConflicts() {

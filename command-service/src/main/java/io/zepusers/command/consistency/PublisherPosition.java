@@ -38,7 +38,7 @@ public class PublisherPosition {
    * True when this instance's publisher holds a segment (then it reports its acknowledgements
    * itself).
    */
-  boolean publishesHere() {
+  public boolean publishesHere() {
     return processing
         .eventProcessor(ProcessingGroups.KAFKA_PUBLISHER, TrackingEventProcessor.class)
         .map(p -> !p.processingStatus().isEmpty())
@@ -90,6 +90,14 @@ public class PublisherPosition {
                 Integer.class,
                 (Object) gaps);
     return missed != null && missed == 0;
+  }
+
+  /**
+   * The global index the publisher's stored token is at (the lowest, if it has several segments); 0
+   * before it has one.
+   */
+  public long position() {
+    return tokens().stream().mapToLong(t -> t.position().orElse(0)).min().orElse(0);
   }
 
   private List<TrackingToken> tokens() {

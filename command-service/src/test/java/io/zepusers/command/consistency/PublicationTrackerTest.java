@@ -69,7 +69,7 @@ class PublicationTrackerTest {
     PublisherPosition slowDatabase =
         new PublisherPosition(null, null, null) {
           @Override
-          boolean publishesHere() {
+          public boolean publishesHere() {
             return false;
           }
 
