@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -93,9 +92,10 @@ final class GenerationStandIn implements AutoCloseable {
       if (method.equals("POST") && path.equals("/api/v1/admin/generations")) {
         int next = current + 1;
         String topic = TopicGenerations.topic(base, next);
+        int partitions;
         try (Admin admin =
             Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-          int partitions =
+          partitions =
               admin
                   .describeTopics(List.of(currentTopic()))
                   .allTopicNames()
@@ -103,8 +103,8 @@ final class GenerationStandIn implements AutoCloseable {
                   .get(currentTopic())
                   .partitions()
                   .size();
-          admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
+        TestInfra.createEventTopic(topic, partitions);
         copy = new Copy(next, currentTopic(), topic);
         copy.thread.start();
         answer(exchange, 202, "{\"generation\":" + next + ",\"topic\":\"" + topic + "\"}");

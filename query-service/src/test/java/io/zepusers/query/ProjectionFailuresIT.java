@@ -68,12 +68,10 @@ class ProjectionFailuresIT {
 
   @BeforeAll
   static void start() throws Exception {
+    TestInfra.createEventTopic(TOPIC, 2);
     try (Admin admin =
         Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin
-          .createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(DLT, 1, (short) 1)))
-          .all()
-          .get();
+      admin.createTopics(List.of(new NewTopic(DLT, 1, (short) 1))).all().get();
     }
     producer =
         new KafkaProducer<>(

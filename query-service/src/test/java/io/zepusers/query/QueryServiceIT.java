@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -98,9 +96,7 @@ class QueryServiceIT {
                 "all"),
             new StringSerializer(),
             new ByteArraySerializer());
-    try (var admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-    }
+    TestInfra.createEventTopic(TOPIC, 3);
   }
 
   @AfterAll

@@ -20,8 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,10 +40,7 @@ class TwoInstancesRebuildIT {
 
   @Test
   void aRebuildWhileTwoInstancesServeAndWritesGoOnLosesNothing() throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-    }
+    TestInfra.createEventTopic(TOPIC, 3);
     String shared = TestInfra.newDatabase("queries_two");
     String group = TestInfra.uniqueName("two-rebuild");
     Map<String, String> lastName = new ConcurrentHashMap<>();

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -31,10 +29,7 @@ class PublishedNotCommittedIT {
   @Test
   void theTailOfEachPartitionNamesTheEventsItHolds() throws Exception {
     String topic = TestInfra.uniqueName("tail");
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-    }
+    TestInfra.createEventTopic(topic, 2);
     List<PublishedEvent> events = new ArrayList<>();
     List<RecordMetadata> landed = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer =

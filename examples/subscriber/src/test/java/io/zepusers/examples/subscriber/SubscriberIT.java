@@ -18,9 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -250,11 +247,6 @@ class SubscriberIT {
   }
 
   private static void createTopic(String topic) throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-    }
+    TestInfra.createEventTopic(topic, 3);
   }
 }
