@@ -68,6 +68,9 @@ final class PostgresServer implements AutoCloseable, RunningPart {
               // zonky defaults to off; a local stack should lose nothing a service was told is
               // committed
               .setServerConfig("synchronous_commit", "on")
+              // what each statement costs, for operators and the benches (CREATE EXTENSION
+              // pg_stat_statements in a database to read it)
+              .setServerConfig("shared_preload_libraries", "pg_stat_statements")
               .setPGStartupWait(timeout)
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))

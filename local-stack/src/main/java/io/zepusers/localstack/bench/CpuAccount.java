@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +75,8 @@ final class CpuAccount {
                         p ->
                             p.info()
                                 .totalCpuDuration()
-                                .ifPresent(cpu -> parts.merge("postgres", cpu, Duration::plus))));
+                                .ifPresent(
+                                    cpu -> parts.merge(postgresPart(p), cpu, Duration::plus))));
     return parts;
   }
 
@@ -84,6 +87,25 @@ final class CpuAccount {
       return Optional.empty();
     }
   }
+
+  /**
+   * A backend by the database it serves ({@code postgres: postgres queries 127.0.0.1(5000) idle},
+   * as PostgreSQL titles its processes), the postmaster and its helpers (WAL writer, checkpointer,
+   * autovacuum) as {@code postgres}.
+   */
+  private static String postgresPart(ProcessHandle p) {
+    String title;
+    try {
+      title =
+          Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+    } catch (IOException | RuntimeException e) {
+      title = ""; // gone, or not Linux
+    }
+    Matcher backend = BACKEND.matcher(title);
+    return backend.find() ? "postgres(" + backend.group(1) + ")" : "postgres";
+  }
+
+  private static final Pattern BACKEND = Pattern.compile("postgres: \\S+ (\\S+) \\d");
 
   /**
    * A service by its jar ({@code -jar .../command-service-0.1.0-SNAPSHOT-exec.jar}), the broker by

@@ -80,6 +80,7 @@ public final class RebuildBench {
           liveSeconds, users * 5 / liveSeconds);
 
       CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
+      StatementCosts statements = StatementCosts.begin(stack.queriesJdbcUrl());
       HttpResponse<String> started =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild"))
@@ -131,6 +132,7 @@ public final class RebuildBench {
         throw new IllegalStateException("rebuild failed: " + status);
       }
       System.out.println(cpu.perThousand(Long.parseLong(done.group(1))));
+      statements.report(Long.parseLong(done.group(1))).forEach(System.out::println);
       System.out.printf(
           "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
     }
