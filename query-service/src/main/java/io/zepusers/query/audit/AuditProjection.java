@@ -3,10 +3,9 @@ package io.zepusers.query.audit;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserDeleted;
+import io.zepusers.query.projection.CopyRows;
 import io.zepusers.query.projection.Projection;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -20,9 +19,8 @@ import org.springframework.stereotype.Component;
 @Component
 class AuditProjection implements Projection {
 
-  private static final String INSERT =
-      "INSERT INTO audit_events (subject, aggregate_id, sequence, event_id, type, time, data, correlation_id, actor) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (aggregate_id, sequence) DO NOTHING";
+  private static final String COLUMNS =
+      "subject, aggregate_id, sequence, event_id, type, time, data, correlation_id, actor";
 
   private final JdbcTemplate jdbc;
 
@@ -30,37 +28,32 @@ class AuditProjection implements Projection {
     this.jdbc = jdbc;
   }
 
+  /**
+   * Appends with {@code COPY}: the applier hands over each (aggregate, sequence) once, so the trail
+   * never holds an event's row already (its unique key would refuse the copy if it did).
+   */
   @Override
   public void apply(List<PublishedEvent> events) {
-    List<Object[]> pending = new ArrayList<>(events.size());
+    CopyRows rows = new CopyRows("audit_events", COLUMNS);
     for (PublishedEvent event : events) {
-      pending.add(
-          new Object[] {
-            event.subject(),
-            event.aggregateId(),
-            event.sequence(),
-            event.id(),
-            event.type(),
-            Timestamp.from(event.data().occurredAt()),
-            new String(EventJson.toBytes(event.data()), StandardCharsets.UTF_8),
-            event.correlationId(),
-            event.actor()
-          });
+      rows.text(event.subject())
+          .text(event.aggregateId())
+          .number(event.sequence())
+          .text(event.id())
+          .text(event.type())
+          .timestamp(event.data().occurredAt())
+          .text(new String(EventJson.toBytes(event.data()), StandardCharsets.UTF_8))
+          .text(event.correlationId())
+          .text(event.actor())
+          .endRow();
       if (event.data() instanceof UserDeleted deleted) {
         // what came before the delete is erased; what the batch adds after it (a new incarnation)
         // is not
-        flush(pending);
+        rows.copyWith(jdbc);
         erasePersonalData(deleted);
       }
     }
-    flush(pending);
-  }
-
-  private void flush(List<Object[]> pending) {
-    if (!pending.isEmpty()) {
-      jdbc.batchUpdate(INSERT, pending);
-      pending.clear();
-    }
+    rows.copyWith(jdbc);
   }
 
   private void erasePersonalData(UserDeleted deleted) {

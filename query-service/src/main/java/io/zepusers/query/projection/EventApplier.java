@@ -143,14 +143,17 @@ public class EventApplier {
 
   private void apply(List<PublishedEvent> events, List<Verdict> verdicts) {
     List<PublishedEvent> fresh = new ArrayList<>(events.size());
-    List<Object[]> claims = new ArrayList<>(events.size());
+    CopyRows claims = new CopyRows("applied_events", "aggregate_id, sequence, fingerprint");
     Map<String, Long> lastPerAggregate = new LinkedHashMap<>();
     for (int i = 0; i < events.size(); i++) {
       if (verdicts.get(i).fresh()) {
         PublishedEvent event = events.get(i);
         fresh.add(event);
-        claims.add(
-            new Object[] {event.aggregateId(), event.sequence(), verdicts.get(i).fingerprint()});
+        claims
+            .text(event.aggregateId())
+            .number(event.sequence())
+            .bytes(verdicts.get(i).fingerprint())
+            .endRow();
         lastPerAggregate.merge(event.aggregateId(), event.sequence(), Math::max);
       }
     }
@@ -158,9 +161,7 @@ public class EventApplier {
       return;
     }
     projections.forEach(p -> p.apply(fresh));
-    jdbc.batchUpdate(
-        "INSERT INTO applied_events (aggregate_id, sequence, fingerprint) VALUES (?, ?, ?)",
-        claims);
+    claims.copyWith(jdbc);
     List<Object[]> rows = new ArrayList<>(lastPerAggregate.size());
     lastPerAggregate.forEach((aggregate, sequence) -> rows.add(new Object[] {aggregate, sequence}));
     jdbc.batchUpdate(
