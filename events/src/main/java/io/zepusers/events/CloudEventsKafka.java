@@ -41,7 +41,7 @@ public final class CloudEventsKafka {
     put(headers, SOURCE, SOURCE_VALUE);
     put(headers, TYPE, event.type());
     put(headers, SUBJECT, event.subject());
-    put(headers, TIME, event.time().toString());
+    put(headers, TIME, Timestamps.format(event.time()));
     put(headers, AGGREGATE_ID, event.aggregateId());
     put(headers, SEQUENCE, Long.toString(event.sequence()));
     put(headers, CONTENT_TYPE, "application/json");
@@ -76,7 +76,7 @@ public final class CloudEventsKafka {
     Instant time;
     try {
       sequence = Long.parseLong(required(record, SEQUENCE));
-      time = Instant.parse(required(record, TIME));
+      time = Timestamps.parse(required(record, TIME));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new UndecodableRecordException("bad ce_sequence or ce_time: " + e.getMessage());
     }
