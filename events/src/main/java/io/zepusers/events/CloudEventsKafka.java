@@ -66,17 +66,39 @@ public final class CloudEventsKafka {
    * @throws UndecodableRecordException naming what is wrong, when the record is not one of ours
    */
   public static PublishedEvent fromRecord(ConsumerRecord<String, byte[]> record) {
-    String type = required(record, TYPE);
+    // one pass over the headers (the last of a name counts, as with lastHeader)
+    String type = null;
+    String id = null;
+    String aggregateId = null;
+    String sequenceText = null;
+    String timeText = null;
+    String correlationId = null;
+    String actor = null;
+    for (Header header : record.headers()) {
+      switch (header.key()) {
+        case TYPE -> type = text(header);
+        case ID -> id = text(header);
+        case AGGREGATE_ID -> aggregateId = text(header);
+        case SEQUENCE -> sequenceText = text(header);
+        case TIME -> timeText = text(header);
+        case CORRELATION_ID -> correlationId = text(header);
+        case ACTOR -> actor = text(header);
+        default -> {
+          // not one this reader needs
+        }
+      }
+    }
+    String eventType = required(type, TYPE);
     Class<? extends ZepEvent> dataClass =
-        EventTypes.classOf(type)
-            .orElseThrow(() -> new UndecodableRecordException("unknown ce_type " + type));
-    String id = required(record, ID);
-    String aggregateId = required(record, AGGREGATE_ID);
+        EventTypes.classOf(eventType)
+            .orElseThrow(() -> new UndecodableRecordException("unknown ce_type " + eventType));
+    required(id, ID);
+    required(aggregateId, AGGREGATE_ID);
     long sequence;
     Instant time;
     try {
-      sequence = Long.parseLong(required(record, SEQUENCE));
-      time = Timestamps.parse(required(record, TIME));
+      sequence = Long.parseLong(required(sequenceText, SEQUENCE));
+      time = Timestamps.parse(required(timeText, TIME));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new UndecodableRecordException("bad ce_sequence or ce_time: " + e.getMessage());
     }
@@ -87,31 +109,21 @@ public final class CloudEventsKafka {
     try {
       data = EventJson.fromBytes(record.value(), dataClass);
     } catch (RuntimeException e) {
-      throw new UndecodableRecordException("data is not a valid " + type + ": " + e.getMessage());
+      throw new UndecodableRecordException(
+          "data is not a valid " + eventType + ": " + e.getMessage());
     }
-    return new PublishedEvent(
-        id,
-        time,
-        aggregateId,
-        sequence,
-        data,
-        optional(record, CORRELATION_ID),
-        optional(record, ACTOR));
+    return new PublishedEvent(id, time, aggregateId, sequence, data, correlationId, actor);
   }
 
-  private static String optional(ConsumerRecord<String, byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null
-        ? null
-        : new String(header.value(), StandardCharsets.UTF_8);
+  private static String text(Header header) {
+    return header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  private static String required(ConsumerRecord<String, byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    if (header == null || header.value() == null) {
+  private static String required(String value, String name) {
+    if (value == null) {
       throw new UndecodableRecordException("missing header " + name);
     }
-    return new String(header.value(), StandardCharsets.UTF_8);
+    return value;
   }
 
   private static void put(Headers headers, String name, String value) {

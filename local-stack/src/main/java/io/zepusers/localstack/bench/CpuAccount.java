@@ -46,15 +46,25 @@ final class CpuAccount {
     StringBuilder line = new StringBuilder("CPU ms per 1,000 events:");
     double total = 0;
     for (Map.Entry<String, Duration> part : end.entrySet()) {
-      double ms =
-          part.getValue().minus(start.getOrDefault(part.getKey(), Duration.ZERO)).toNanos()
-              / 1e6
-              / events
-              * 1000;
+      if (part.getKey().endsWith(JIT)) {
+        continue;
+      }
+      double ms = perThousand(part.getKey(), end, events);
       total += ms;
-      line.append(String.format(" %s %.0f,", part.getKey(), ms));
+      line.append(String.format(" %s %.0f", part.getKey(), ms));
+      if (end.containsKey(part.getKey() + JIT)) {
+        line.append(String.format(" (JIT %.0f)", perThousand(part.getKey() + JIT, end, events)));
+      }
+      line.append(',');
     }
     return line.append(String.format(" all %.0f", total)).toString();
+  }
+
+  private double perThousand(String part, Map<String, Duration> end, long events) {
+    return end.get(part).minus(start.getOrDefault(part, Duration.ZERO)).toNanos()
+        / 1e6
+        / events
+        * 1000;
   }
 
   private Map<String, Duration> now() {
@@ -63,10 +73,11 @@ final class CpuAccount {
     self.info().totalCpuDuration().ifPresent(cpu -> parts.put("bench", cpu));
     self.descendants()
         .forEach(
-            p ->
-                p.info()
-                    .totalCpuDuration()
-                    .ifPresent(cpu -> parts.merge(part(p.info()), cpu, Duration::plus)));
+            p -> {
+              String part = part(p.info());
+              p.info().totalCpuDuration().ifPresent(cpu -> parts.merge(part, cpu, Duration::plus));
+              parts.merge(part + JIT, compilerThreads(p), Duration::plus);
+            });
     postmaster()
         .ifPresent(
             pg ->
@@ -87,6 +98,40 @@ final class CpuAccount {
       return Optional.empty();
     }
   }
+
+  /**
+   * The CPU of a JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}, as
+   * Linux names them), a part of its whole: compiling the code a rebuild newly runs can cost as
+   * much as running it.
+   */
+  private static Duration compilerThreads(ProcessHandle p) {
+    long ticks = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (!stat.substring(open + 1, close).matches("C[12] CompilerThre.*")) {
+            continue;
+          }
+          String[] fields = stat.substring(close + 2).split(" ");
+          // after the name: state is field 3 of stat(5), utime 14 and stime 15
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Duration.ZERO; // the process ended, or not Linux
+    }
+    return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS);
+  }
+
+  /** Linux's USER_HZ, the unit of {@code /proc} CPU times, on every architecture it runs on. */
+  private static final long CLOCK_TICKS = 100;
+
+  private static final String JIT = "(jit)";
 
   /**
    * A backend by the database it serves ({@code postgres: postgres queries 127.0.0.1(5000) idle},

@@ -5,7 +5,6 @@ import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserDeleted;
 import io.zepusers.query.projection.CopyRows;
 import io.zepusers.query.projection.Projection;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -42,7 +41,7 @@ class AuditProjection implements Projection {
           .text(event.id())
           .text(event.type())
           .timestamp(event.data().occurredAt())
-          .text(new String(EventJson.toBytes(event.data()), StandardCharsets.UTF_8))
+          .utf8(EventJson.toBytes(event.data()))
           .text(event.correlationId())
           .text(event.actor())
           .endRow();

@@ -1,9 +1,10 @@
 package io.zepusers.query.projection;
 
+import io.zepusers.events.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.Arrays;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -18,9 +19,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class CopyRows {
 
-  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] NULL = {'\\', 'N'};
   private final String copy;
-  private final StringBuilder text = new StringBuilder(4096);
+  private byte[] buffer = new byte[8192];
+  private int length;
   private boolean rowStarted;
   private int rows;
 
@@ -33,28 +35,44 @@ public final class CopyRows {
   }
 
   public CopyRows text(String value) {
-    separate();
+    return value == null ? nothing() : utf8(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Text already encoded as UTF-8 (such as JSON that was just written): it is copied as it is,
+   * without a detour through a {@link String}.
+   */
+  public CopyRows utf8(byte[] value) {
     if (value == null) {
-      text.append("\\N");
-      return this;
+      return nothing();
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> text.append("\\\\");
-        case '\n' -> text.append("\\n");
-        case '\r' -> text.append("\\r");
-        case '\t' -> text.append("\\t");
-        default -> text.append(c);
+    separate();
+    ensure(value.length + 16);
+    int from = 0;
+    for (int i = 0; i < value.length; i++) {
+      byte escaped =
+          switch (value[i]) {
+            case '\\' -> (byte) '\\';
+            case '\n' -> (byte) 'n';
+            case '\r' -> (byte) 'r';
+            case '\t' -> (byte) 't';
+            default -> 0;
+          };
+      if (escaped != 0) {
+        append(value, from, i - from);
+        ensure(value.length - i + 2);
+        buffer[length++] = '\\';
+        buffer[length++] = escaped;
+        from = i + 1;
       }
     }
+    append(value, from, value.length - from);
     return this;
   }
 
   public CopyRows number(long value) {
     separate();
-    text.append(value);
-    return this;
+    return ascii(Long.toString(value));
   }
 
   /**
@@ -63,29 +81,35 @@ public final class CopyRows {
    */
   public CopyRows timestamp(Instant value) {
     if (value == null) {
-      return text(null);
+      return nothing();
     }
     int belowMicros = value.getNano() % 1000;
     Instant micros =
         belowMicros > 499 ? value.plusNanos(1000 - belowMicros) : value.minusNanos(belowMicros);
     separate();
-    text.append(micros);
-    return this;
+    return ascii(Timestamps.format(micros));
   }
 
   public CopyRows bytes(byte[] value) {
-    separate();
     if (value == null) {
-      text.append("\\N");
-    } else {
-      text.append("\\\\x").append(HEX.formatHex(value));
+      return nothing();
+    }
+    separate();
+    ensure(3 + 2 * value.length);
+    buffer[length++] = '\\';
+    buffer[length++] = '\\';
+    buffer[length++] = 'x';
+    for (byte b : value) {
+      buffer[length++] = HEX_DIGITS[(b >> 4) & 0xf];
+      buffer[length++] = HEX_DIGITS[b & 0xf];
     }
     return this;
   }
 
   /** Ends the row begun by the values before. */
   public CopyRows endRow() {
-    text.append('\n');
+    ensure(1);
+    buffer[length++] = '\n';
     rowStarted = false;
     rows++;
     return this;
@@ -100,13 +124,14 @@ public final class CopyRows {
     if (rows == 0) {
       return;
     }
-    byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] data = buffer;
+    int size = length;
     jdbc.execute(
         (ConnectionCallback<Long>)
             connection -> {
               CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
               try {
-                in.writeToCopy(data, 0, data.length);
+                in.writeToCopy(data, 0, size);
                 return in.endCopy();
               } finally {
                 if (in.isActive()) {
@@ -114,7 +139,7 @@ public final class CopyRows {
                 }
               }
             });
-    text.setLength(0);
+    length = 0;
     rows = 0;
   }
 
@@ -126,10 +151,39 @@ public final class CopyRows {
     }
   }
 
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private CopyRows nothing() {
+    separate();
+    append(NULL, 0, NULL.length);
+    return this;
+  }
+
+  private CopyRows ascii(String value) {
+    ensure(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      buffer[length++] = (byte) value.charAt(i);
+    }
+    return this;
+  }
+
   private void separate() {
     if (rowStarted) {
-      text.append('\t');
+      ensure(1);
+      buffer[length++] = '\t';
     }
     rowStarted = true;
+  }
+
+  private void append(byte[] bytes, int from, int count) {
+    ensure(count);
+    System.arraycopy(bytes, from, buffer, length, count);
+    length += count;
+  }
+
+  private void ensure(int more) {
+    if (length + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+    }
   }
 }
