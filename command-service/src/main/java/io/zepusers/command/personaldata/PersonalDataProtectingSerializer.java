@@ -1,7 +1,9 @@
 package io.zepusers.command.personaldata;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.EventTypes;
@@ -18,11 +20,13 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Converter;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SerializedType;
@@ -61,6 +65,9 @@ public class PersonalDataProtectingSerializer implements Serializer {
   private final Serializer delegate;
   private final PersonalDataKeys keys;
   private final ObjectMapper mapper = EventJson.newMapper();
+  private final ObjectReader metaDataReader =
+      mapper.readerFor(new TypeReference<Map<String, Object>>() {});
+  private static final String META_DATA = MetaData.class.getName();
 
   public PersonalDataProtectingSerializer(Serializer delegate, PersonalDataKeys keys) {
     this.delegate = delegate;
@@ -100,6 +107,17 @@ public class PersonalDataProtectingSerializer implements Serializer {
   @Override
   @SuppressWarnings("unchecked")
   public <S, T> T deserialize(SerializedObject<S> serialized) {
+    if (META_DATA.equals(serialized.getType().getName())) {
+      // every stored event's metadata: the delegate would look its class up by name (Class.forName)
+      // and build a reader for it, each time; this reads it as Axon's MetaDataDeserializer does, a
+      // map of plain JSON values, with the same mapper settings
+      byte[] bytes = delegate.getConverter().convert(serialized, byte[].class).getData();
+      try {
+        return (T) MetaData.from(metaDataReader.<Map<String, Object>>readValue(bytes));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read an event's metadata", e);
+      }
+    }
     Class<?> type = classForType(serialized.getType());
     if (!ZepEvent.class.isAssignableFrom(type)) {
       return delegate.deserialize(serialized);
