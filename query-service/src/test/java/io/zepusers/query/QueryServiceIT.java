@@ -568,6 +568,20 @@ class QueryServiceIT {
         "req-5",
         null);
 
+    // a session of the new incarnation is not the deleted one's: it keeps its metadata
+    publishWith(
+        userId + "-s2",
+        0,
+        new SessionCreated(
+            userId + "-s2",
+            UUID.randomUUID(),
+            pagingIds.incrementAndGet(),
+            userId,
+            Map.of("topic", "kept-session-topic"),
+            t3.plusSeconds(1)),
+        "req-6",
+        null);
+
     JsonNode trail = json.readTree(get("/api/v1/user/" + userId + "/events").body());
     assertThat(trail)
         .extracting(e -> e.get("type").asString())
@@ -577,7 +591,9 @@ class QueryServiceIT {
             "user.updated",
             "session.deleted",
             "user.deleted",
-            "user.created");
+            "user.created",
+            "session.created");
+    assertThat(trail.get(6).get("erased").asBoolean()).isFalse();
     assertThat(trail.get(0).get("correlation_id").asString()).isEqualTo("req-1");
     assertThat(trail.get(0).get("actor").asString()).isEqualTo("alice@admin");
     assertThat(trail.get(0).get("time").asString()).isEqualTo("2024-03-01T10:00:00Z");
@@ -593,7 +609,7 @@ class QueryServiceIT {
             "ssn-first-value",
             "ssn-second-value",
             "private-session-topic")
-        .contains("new@x.io");
+        .contains("new@x.io", "kept-session-topic");
 
     // the deleted incarnation still existed then, without its personal data; the new one is whole
     JsonNode past =
