@@ -6,6 +6,7 @@ import io.zepusers.events.UserCreated;
 import io.zepusers.events.UserUpdated;
 import io.zepusers.localstack.LocalStack;
 import io.zepusers.localstack.LocalStackConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,12 +18,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -135,6 +138,25 @@ public final class RebuildBench {
       statements.report(Long.parseLong(done.group(1))).forEach(System.out::println);
       System.out.printf(
           "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+      // what the rebuild logged besides its progress: its phases and how long they took
+      try (Stream<String> lines =
+          Files.lines(dataDir.resolve("logs").resolve("query-service.log"))) {
+        lines
+            .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
+            .map(l -> l.substring(l.indexOf("rebuild: ")))
+            .forEach(System.out::println);
+      }
+    }
+    // a million events leave about 4 GB; a failed run keeps its directory (and any heap dump) to
+    // look into
+    deleteRecursively(dataDir);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

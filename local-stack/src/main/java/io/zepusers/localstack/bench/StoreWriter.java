@@ -80,7 +80,19 @@ final class StoreWriter implements AutoCloseable {
     events.setLong(2, sequence);
     events.setString(3, aggregateType);
     events.setString(4, UUID.randomUUID().toString());
-    events.setBytes(5, "{}".getBytes(StandardCharsets.UTF_8));
+    // what command-service stores with every event: Axon's trace and correlation ids (the
+    // command's id) and the request's provenance
+    String command = UUID.randomUUID().toString();
+    events.setBytes(
+        5,
+        ("{\"traceId\":\""
+                + command
+                + "\",\"correlationId\":\""
+                + command
+                + "\",\"zep.correlationId\":\""
+                + UUID.randomUUID()
+                + "\",\"zep.actor\":\"bench@example.com\"}")
+            .getBytes(StandardCharsets.UTF_8));
     events.setBytes(6, mapper.writeValueAsBytes(json));
     events.setString(7, EventTypes.nameOf(event)); // the stable name, as command-service stores it
     events.setString(8, event.occurredAt().toString());
