@@ -3,6 +3,8 @@ package io.zepusers.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.SessionCreated;
@@ -631,6 +633,49 @@ class QueryServiceIT {
         .startsWith("bad request: as_of must be an RFC 3339 time");
     assertThat(get("/api/v1/user/never-" + UUID.randomUUID() + "/events").statusCode())
         .isEqualTo(404);
+  }
+
+  /**
+   * Kafka's offsets only show the lag to monitoring, so they are committed on a timer, not after
+   * every poll: a commit per poll queued up faster than the broker took them under load (thousands
+   * behind after a 1,000,000-event drain), and a rebalance waited behind that queue for 20–30 s,
+   * with the projection holding no partitions.
+   */
+  @Test
+  void kafkaOffsetsAreCommittedOnATimerNotAfterEveryPoll() throws Exception {
+    MeterRegistry meters = context.getBean(MeterRegistry.class);
+    double before = offsetCommits(meters);
+    long t0 = System.nanoTime();
+    // each record waited for before the next: every one is a poll of its own
+    int records = 30;
+    for (int i = 0; i < records; i++) {
+      String userId = "u-" + UUID.randomUUID();
+      publish(
+          userId,
+          0,
+          new UserCreated(
+              userId,
+              UUID.randomUUID(),
+              pagingIds.incrementAndGet(),
+              null,
+              null,
+              null,
+              Map.of(),
+              Instant.now()));
+      awaitStatus("/api/v1/user/" + userId, 200);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    // the last offsets reach Kafka too, within the interval
+    await().atMost(Duration.ofSeconds(10)).until(() -> offsetCommits(meters) > before);
+    assertThat(offsetCommits(meters) - before)
+        .as("offset commits for %d polls in %.1f s", records, seconds)
+        .isLessThanOrEqualTo(Math.ceil(seconds) + 2);
+  }
+
+  private static double offsetCommits(MeterRegistry meters) {
+    return meters.find("kafka.consumer.coordinator.commit.total").functionCounters().stream()
+        .mapToDouble(FunctionCounter::count)
+        .sum();
   }
 
   private void publishWith(

@@ -1,9 +1,11 @@
 package io.zepusers.query.projection;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where the projections read from.
@@ -13,6 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param groupId the consumer group; instances of query-service share the partitions
  * @param deadLetterTopic where records go that cannot be decoded or applied, with the reason
  * @param maxPollRecords the most records applied in one database transaction
+ * @param offsetCommitInterval how often the live consumer commits its offsets to Kafka, where they
+ *     only show the lag to monitoring (the read models keep their positions themselves)
  */
 @ConfigurationProperties("zep.kafka")
 public record ConsumerSettings(
@@ -20,7 +24,8 @@ public record ConsumerSettings(
     String topic,
     String groupId,
     String deadLetterTopic,
-    int maxPollRecords) {
+    int maxPollRecords,
+    @DefaultValue("1s") Duration offsetCommitInterval) {
 
   /**
    * The configuration of a consumer of the event topic: {@code specific} on top of what every one

@@ -82,8 +82,11 @@ class ProjectionKafkaConfig {
         new ContainerProperties(TopicGenerations.pattern(settings.topic()));
     properties.setMessageListener(listener);
     // our positions are committed with the read model; Kafka's offsets only show the lag to
-    // monitoring
-    properties.setAckMode(ContainerProperties.AckMode.BATCH);
+    // monitoring, so they are committed on a timer. A commit after every poll queued up faster
+    // than the broker took them under load, and a rebalance waited behind the queue for 20-30 s,
+    // the projection holding no partitions all the while.
+    properties.setAckMode(ContainerProperties.AckMode.TIME);
+    properties.setAckTime(settings.offsetCommitInterval().toMillis());
     properties.setSyncCommits(false);
     properties.setPollTimeout(1_000);
     // a broker refusing us (ACLs being fixed, say) is waited out as well
