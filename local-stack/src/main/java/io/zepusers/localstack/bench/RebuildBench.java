@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,19 @@ public final class RebuildBench {
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
+    List<String> childOptions =
+        new ArrayList<>(
+            List.of(
+                "-Xmx1g",
+                "-XX:+HeapDumpOnOutOfMemoryError",
+                "-XX:HeapDumpPath=" + dataDir,
+                "-Daxoniq.update-checker.disabled=true"));
+    // to study a run: for example BENCH_JVM_OPTS=-XX:+PrintCompilation (the services' output goes
+    // to their logs, which are kept next to the data directory)
+    String extra = System.getenv().getOrDefault("BENCH_JVM_OPTS", "").trim();
+    if (!extra.isEmpty()) {
+      childOptions.addAll(List.of(extra.split("\\s+")));
+    }
     LocalStackConfig config =
         LocalStackConfig.defaults()
             .dataDir(dataDir)
@@ -56,12 +70,7 @@ public final class RebuildBench {
             .postgresPort(0)
             // a service that runs out of heap leaves its heap in the data directory, to find out
             // what filled it
-            .childJvmOptions(
-                List.of(
-                    "-Xmx1g",
-                    "-XX:+HeapDumpOnOutOfMemoryError",
-                    "-XX:HeapDumpPath=" + dataDir,
-                    "-Daxoniq.update-checker.disabled=true"));
+            .childJvmOptions(childOptions);
     try (LocalStack.Running stack = LocalStack.start(config)) {
       long t0 = System.nanoTime();
       long users = store(stack, events);
@@ -100,6 +109,14 @@ public final class RebuildBench {
       long failedReads = 0;
       long slowestRead = 0;
       long nextStatus = 0;
+      // (time, events done) as the rebuild goes: its rate once warmed up, between a quarter and
+      // three quarters of the events, next to the end-to-end rate (which includes the JIT's
+      // warm-up of the rebuild's code)
+      Pattern doneSoFar = Pattern.compile("\"events_done\":(\\d+)");
+      long quarterAt = 0;
+      long quarterDone = 0;
+      long threeQuartersAt = 0;
+      long threeQuartersDone = 0;
       do {
         long r0 = System.nanoTime();
         String userId = "bench-user-" + (1 + (reads * 7919) % Math.max(1, events / 5));
@@ -116,6 +133,18 @@ public final class RebuildBench {
                     HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(),
                     HttpResponse.BodyHandlers.ofString())
                 .body();
+        Matcher soFar = doneSoFar.matcher(status);
+        if (soFar.find()) {
+          long doneNow = Long.parseLong(soFar.group(1));
+          if (quarterAt == 0 && doneNow >= events / 4) {
+            quarterAt = System.nanoTime();
+            quarterDone = doneNow;
+          }
+          if (threeQuartersAt == 0 && doneNow >= events * 3 / 4) {
+            threeQuartersAt = System.nanoTime();
+            threeQuartersDone = doneNow;
+          }
+        }
         if (System.nanoTime() > nextStatus) {
           System.out.println(status);
           nextStatus = System.nanoTime() + 2_000_000_000L;
@@ -138,6 +167,11 @@ public final class RebuildBench {
       statements.report(Long.parseLong(done.group(1))).forEach(System.out::println);
       System.out.printf(
           "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+      if (threeQuartersAt > quarterAt && quarterAt > 0) {
+        System.out.printf(
+            "rebuild from 25%% to 75%% of the events (warmed up): %.0f events/s%n",
+            (threeQuartersDone - quarterDone) / ((threeQuartersAt - quarterAt) / 1e9));
+      }
       // what the rebuild logged besides its progress: its phases and how long they took
       try (Stream<String> lines =
           Files.lines(dataDir.resolve("logs").resolve("query-service.log"))) {
@@ -148,8 +182,11 @@ public final class RebuildBench {
       }
     }
     // a million events leave about 4 GB; a failed run keeps its directory (and any heap dump) to
-    // look into
+    // look into, a successful one only its logs
+    Path logs = dataDir.resolveSibling(dataDir.getFileName() + "-logs");
+    Files.move(dataDir.resolve("logs"), logs);
     deleteRecursively(dataDir);
+    System.out.println("the services' logs: " + logs);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
