@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -373,8 +374,10 @@ public class GenerationBuilder implements DisposableBean {
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true,
+            // full batches: the builder sends as fast as it reads, and flushes before it waits
+            // (flush), so lingering never holds a record back for long
             ProducerConfig.LINGER_MS_CONFIG,
-            5,
+            100,
             ProducerConfig.BATCH_SIZE_CONFIG,
             256 * 1024,
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
@@ -539,6 +542,11 @@ public class GenerationBuilder implements DisposableBean {
     /** Waits for every record sent so far; then the builder has passed {@code read}. */
     private void flush(List<Future<RecordMetadata>> inFlight, TrackingToken read)
         throws InterruptedException, ExecutionException {
+      try {
+        producer.flush(); // what lingers goes out now
+      } catch (InterruptException e) {
+        throw (InterruptedException) new InterruptedException("interrupted").initCause(e);
+      }
       for (Future<RecordMetadata> f : inFlight) {
         try {
           f.get();
