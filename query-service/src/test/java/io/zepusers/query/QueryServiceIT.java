@@ -258,18 +258,7 @@ class QueryServiceIT {
     garbage.headers().add("ce_type", "user.created".getBytes(StandardCharsets.UTF_8));
     producer.send(garbage).get();
     String userId = "after-poison-" + UUID.randomUUID();
-    publish(
-        userId,
-        0,
-        new UserCreated(
-            userId,
-            UUID.randomUUID(),
-            pagingIds.incrementAndGet(),
-            null,
-            null,
-            null,
-            null,
-            Instant.now()));
+    publish(userId, 0, userCreated(userId));
     awaitStatus("/api/v1/user/" + userId, 200);
 
     try (KafkaConsumer<String, byte[]> dlt =
@@ -372,18 +361,7 @@ class QueryServiceIT {
   void aReadRightAfterAnAcknowledgedWriteSeesItWithoutRetrying() throws Exception {
     for (int i = 0; i < 30; i++) {
       String userId = "ryw-" + i + "-" + UUID.randomUUID();
-      publish(
-          userId,
-          0,
-          new UserCreated(
-              userId,
-              UUID.randomUUID(),
-              pagingIds.incrementAndGet(),
-              null,
-              null,
-              null,
-              null,
-              Instant.now()));
+      publish(userId, 0, userCreated(userId));
       assertThat(get("/api/v1/user/" + userId).statusCode())
           .as("read %d without token", i)
           .isEqualTo(200);
@@ -394,19 +372,7 @@ class QueryServiceIT {
   @Test
   void aReadWithATokenWaitsForThatPosition() throws Exception {
     String userId = "token-" + UUID.randomUUID();
-    RecordMetadata landed =
-        publish(
-            userId,
-            0,
-            new UserCreated(
-                userId,
-                UUID.randomUUID(),
-                pagingIds.incrementAndGet(),
-                null,
-                null,
-                null,
-                null,
-                Instant.now()));
+    RecordMetadata landed = publish(userId, 0, userCreated(userId));
     HttpResponse<String> read =
         http.send(
             HttpRequest.newBuilder(
@@ -431,18 +397,7 @@ class QueryServiceIT {
   @Test
   void prometheusHasTheReadWaitsTheLagAndTheRebuildAndReadinessWatchesKafka() throws Exception {
     String userId = "metrics-" + UUID.randomUUID();
-    publish(
-        userId,
-        0,
-        new UserCreated(
-            userId,
-            UUID.randomUUID(),
-            pagingIds.incrementAndGet(),
-            null,
-            null,
-            null,
-            null,
-            Instant.now()));
+    publish(userId, 0, userCreated(userId));
     assertThat(get("/api/v1/user/" + userId).statusCode()).isEqualTo(200);
 
     HttpResponse<String> scrape = get("/actuator/prometheus");
@@ -650,18 +605,7 @@ class QueryServiceIT {
     int records = 30;
     for (int i = 0; i < records; i++) {
       String userId = "u-" + UUID.randomUUID();
-      publish(
-          userId,
-          0,
-          new UserCreated(
-              userId,
-              UUID.randomUUID(),
-              pagingIds.incrementAndGet(),
-              null,
-              null,
-              null,
-              Map.of(),
-              Instant.now()));
+      publish(userId, 0, userCreated(userId));
       awaitStatus("/api/v1/user/" + userId, 200);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -676,6 +620,19 @@ class QueryServiceIT {
     return meters.find("kafka.consumer.coordinator.commit.total").functionCounters().stream()
         .mapToDouble(FunctionCounter::count)
         .sum();
+  }
+
+  /** A user created now, with nothing but its ids. */
+  private static UserCreated userCreated(String userId) {
+    return new UserCreated(
+        userId,
+        UUID.randomUUID(),
+        pagingIds.incrementAndGet(),
+        null,
+        null,
+        null,
+        null,
+        Instant.now());
   }
 
   private void publishWith(
@@ -784,19 +741,7 @@ class QueryServiceIT {
 
     // a write in the new generation, read with its token (which names the generation)
     String later = "moved-" + UUID.randomUUID();
-    var landed =
-        publish(
-            later,
-            0,
-            new UserCreated(
-                later,
-                UUID.randomUUID(),
-                pagingIds.incrementAndGet(),
-                null,
-                null,
-                null,
-                null,
-                Instant.now()));
+    var landed = publish(later, 0, userCreated(later));
     HttpResponse<String> read =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/user/" + later))
@@ -879,18 +824,7 @@ class QueryServiceIT {
 
     // and the live projection goes on on the new tables
     String later = "after-rebuild-" + UUID.randomUUID();
-    publish(
-        later,
-        0,
-        new UserCreated(
-            later,
-            UUID.randomUUID(),
-            pagingIds.incrementAndGet(),
-            null,
-            null,
-            null,
-            null,
-            Instant.now()));
+    publish(later, 0, userCreated(later));
     assertThat(get("/api/v1/user/" + later).statusCode()).isEqualTo(200);
   }
 
