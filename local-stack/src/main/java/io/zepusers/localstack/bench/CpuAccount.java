@@ -46,14 +46,18 @@ final class CpuAccount {
     StringBuilder line = new StringBuilder("CPU ms per 1,000 events:");
     double total = 0;
     for (Map.Entry<String, Duration> part : end.entrySet()) {
-      if (part.getKey().endsWith(JIT)) {
+      if (part.getKey().endsWith(JIT) || part.getKey().endsWith(GC)) {
         continue;
       }
       double ms = perThousand(part.getKey(), end, events);
       total += ms;
       line.append(String.format(" %s %.0f", part.getKey(), ms));
       if (end.containsKey(part.getKey() + JIT)) {
-        line.append(String.format(" (JIT %.0f)", perThousand(part.getKey() + JIT, end, events)));
+        line.append(
+            String.format(
+                " (JIT %.0f, GC %.0f)",
+                perThousand(part.getKey() + JIT, end, events),
+                perThousand(part.getKey() + GC, end, events)));
       }
       line.append(',');
     }
@@ -76,7 +80,8 @@ final class CpuAccount {
             p -> {
               String part = part(p.info());
               p.info().totalCpuDuration().ifPresent(cpu -> parts.merge(part, cpu, Duration::plus));
-              parts.merge(part + JIT, compilerThreads(p), Duration::plus);
+              parts.merge(part + JIT, threads(p, COMPILER_THREADS), Duration::plus);
+              parts.merge(part + GC, threads(p, GC_THREADS), Duration::plus);
             });
     postmaster()
         .ifPresent(
@@ -100,11 +105,21 @@ final class CpuAccount {
   }
 
   /**
-   * The CPU of a JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}, as
-   * Linux names them), a part of its whole: compiling the code a rebuild newly runs can cost as
-   * much as running it.
+   * A JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}, as Linux names
+   * them): compiling the code a rebuild newly runs can cost as much as running it.
    */
-  private static Duration compilerThreads(ProcessHandle p) {
+  private static final Pattern COMPILER_THREADS = Pattern.compile("C[12] CompilerThre.*");
+
+  /**
+   * A JVM's garbage collector threads: the parallel workers of every collector ({@code GC
+   * Thread#0}), G1's concurrent ones ({@code G1 Refine#0}, {@code G1 Conc#0}, {@code G1 Main
+   * Marker}, {@code G1 Service}), and the {@code VM Thread}, where the serial collector collects
+   * and every collector's pauses are run.
+   */
+  private static final Pattern GC_THREADS = Pattern.compile("GC Thread.*|G1 .*|VM Thread");
+
+  /** The CPU of a JVM's threads whose Linux names match {@code names}, a part of its whole. */
+  private static Duration threads(ProcessHandle p, Pattern names) {
     long ticks = 0;
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -112,7 +127,7 @@ final class CpuAccount {
           String stat = Files.readString(task.resolve("stat"));
           int open = stat.indexOf('(');
           int close = stat.lastIndexOf(')');
-          if (!stat.substring(open + 1, close).matches("C[12] CompilerThre.*")) {
+          if (!names.matcher(stat.substring(open + 1, close)).matches()) {
             continue;
           }
           String[] fields = stat.substring(close + 2).split(" ");
@@ -132,6 +147,7 @@ final class CpuAccount {
   private static final long CLOCK_TICKS = 100;
 
   private static final String JIT = "(jit)";
+  private static final String GC = "(gc)";
 
   /**
    * A backend by the database it serves ({@code postgres: postgres queries 127.0.0.1(5000) idle},

@@ -1,25 +1,22 @@
 package io.zepusers.query.audit;
 
-import io.zepusers.events.EventJson;
 import io.zepusers.events.PublishedEvent;
 import io.zepusers.events.UserDeleted;
-import io.zepusers.query.projection.CopyRows;
 import io.zepusers.query.projection.Projection;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps every event for auditors, in topic order. When a user is deleted, its personal data (email,
- * names, metadata, and the metadata of its sessions) is removed from its past events: the trail
- * keeps that the user existed, what happened and when, but no API answer shows a deleted user's
- * personal data again.
+ * Keeps the audit trail free of deleted users' personal data. The trail holds every event in topic
+ * order (the {@link io.zepusers.query.projection.EventApplier} appends each applied event's row
+ * before any projection runs). When a user is deleted, its personal data (email, names, metadata,
+ * and the metadata of its sessions) is removed from the events up to its delete: the trail keeps
+ * that the user existed, what happened and when, but no API answer shows a deleted user's personal
+ * data again. What comes after the delete (a user re-created under the same id) is not touched.
  */
 @Component
 class AuditProjection implements Projection {
-
-  private static final String COLUMNS =
-      "subject, aggregate_id, sequence, event_id, type, time, data, correlation_id, actor";
 
   private final JdbcTemplate jdbc;
 
@@ -27,41 +24,32 @@ class AuditProjection implements Projection {
     this.jdbc = jdbc;
   }
 
-  /**
-   * Appends with {@code COPY}: the applier hands over each (aggregate, sequence) once, so the trail
-   * never holds an event's row already (its unique key would refuse the copy if it did).
-   */
   @Override
   public void apply(List<PublishedEvent> events) {
-    CopyRows rows = new CopyRows("audit_events", COLUMNS);
     for (PublishedEvent event : events) {
-      rows.text(event.subject())
-          .text(event.aggregateId())
-          .number(event.sequence())
-          .text(event.id())
-          .text(event.type())
-          .timestamp(event.data().occurredAt())
-          .utf8(EventJson.toBytes(event.data()))
-          .text(event.correlationId())
-          .text(event.actor())
-          .endRow();
       if (event.data() instanceof UserDeleted deleted) {
-        // what came before the delete is erased; what the batch adds after it (a new incarnation)
-        // is not
-        rows.copyWith(jdbc);
-        erasePersonalData(deleted);
+        erasePersonalData(event, deleted);
       }
     }
-    rows.copyWith(jdbc);
   }
 
-  private void erasePersonalData(UserDeleted deleted) {
+  private void erasePersonalData(PublishedEvent delete, UserDeleted deleted) {
+    String upToTheDelete =
+        "position <= (SELECT position FROM audit_events WHERE aggregate_id = ? AND sequence = ?)";
     jdbc.update(
         "UPDATE audit_events SET data = data - 'email' - 'first_name' - 'last_name' - 'metadata', erased = true "
-            + "WHERE subject = ? AND type LIKE 'user.%' AND data->>'uuid' = ?",
-        deleted.userId(), deleted.uuid().toString());
+            + "WHERE subject = ? AND type LIKE 'user.%' AND data->>'uuid' = ? AND "
+            + upToTheDelete,
+        deleted.userId(),
+        deleted.uuid().toString(),
+        delete.aggregateId(),
+        delete.sequence());
     jdbc.update(
-        "UPDATE audit_events SET data = data - 'metadata', erased = true WHERE subject = ? AND type LIKE 'session.%'",
-        deleted.userId());
+        "UPDATE audit_events SET data = data - 'metadata', erased = true "
+            + "WHERE subject = ? AND type LIKE 'session.%' AND "
+            + upToTheDelete,
+        deleted.userId(),
+        delete.aggregateId(),
+        delete.sequence());
   }
 }

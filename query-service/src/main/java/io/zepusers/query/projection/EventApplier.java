@@ -1,5 +1,6 @@
 package io.zepusers.query.projection;
 
+import io.zepusers.events.EventJson;
 import io.zepusers.events.PublishedEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,15 +16,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * Applies a batch of events to every projection, each event once. Every applied event is claimed by
- * (aggregate id, sequence) with a fingerprint of its content. An event at or below the last
+ * its row in the audit trail (table {@code audit_events}): its (aggregate id, sequence) is unique
+ * there, and the row keeps a fingerprint of the event's content. An event at or below the last
  * sequence applied for its aggregate is a redelivery when it carries the claimed fingerprint, and
  * is dropped; with another fingerprint, or claiming a sequence that was skipped, it is a conflict:
  * two different events claim one place in the stream, and the first one applied stays. Runs inside
  * the caller's transaction, against whatever tables its {@code search_path} names (the live read
  * models, or the copies a rebuild fills aside).
+ *
+ * <p>The trail is the log of what was applied, in the order it was applied, with who and which
+ * request caused each event; the audit feature answers from it and erases a deleted user's personal
+ * data in it. One row per event does both jobs: a separate table of claims cost a second copied row
+ * and index entry per event, about a tenth of a rebuild's database time (docs/performance.md).
  */
 @Component
 public class EventApplier {
+
+  private static final String TRAIL_COLUMNS =
+      "subject, aggregate_id, sequence, event_id, type, time, data, correlation_id, actor, fingerprint";
 
   private final List<Projection> projections;
   private final JdbcTemplate jdbc;
@@ -77,7 +87,7 @@ public class EventApplier {
   private record Claim(String aggregateId, long sequence) {}
 
   /**
-   * Marks a claim that is not in the table at all, as opposed to one stored without a fingerprint.
+   * Marks a claim that is not in the trail at all, as opposed to one stored without a fingerprint.
    */
   private static final byte[] NEVER_APPLIED = new byte[0];
 
@@ -143,15 +153,22 @@ public class EventApplier {
 
   private void apply(List<PublishedEvent> events, List<Verdict> verdicts) {
     List<PublishedEvent> fresh = new ArrayList<>(events.size());
-    CopyRows claims = new CopyRows("applied_events", "aggregate_id, sequence, fingerprint");
+    CopyRows trail = new CopyRows("audit_events", TRAIL_COLUMNS);
     Map<String, Long> lastPerAggregate = new LinkedHashMap<>();
     for (int i = 0; i < events.size(); i++) {
       if (verdicts.get(i).fresh()) {
         PublishedEvent event = events.get(i);
         fresh.add(event);
-        claims
+        trail
+            .text(event.subject())
             .text(event.aggregateId())
             .number(event.sequence())
+            .text(event.id())
+            .text(event.type())
+            .timestamp(event.data().occurredAt())
+            .utf8(EventJson.toBytes(event.data()))
+            .text(event.correlationId())
+            .text(event.actor())
             .bytes(verdicts.get(i).fingerprint())
             .endRow();
         lastPerAggregate.merge(event.aggregateId(), event.sequence(), Math::max);
@@ -160,8 +177,10 @@ public class EventApplier {
     if (fresh.isEmpty()) {
       return;
     }
+    // appended with COPY: each (aggregate, sequence) comes here once, so the trail never holds an
+    // event's row already (its unique key would refuse the copy if it did)
+    trail.copyWith(jdbc);
     projections.forEach(p -> p.apply(fresh));
-    claims.copyWith(jdbc);
     List<Object[]> rows = new ArrayList<>(lastPerAggregate.size());
     lastPerAggregate.forEach((aggregate, sequence) -> rows.add(new Object[] {aggregate, sequence}));
     jdbc.batchUpdate(
@@ -198,7 +217,7 @@ public class EventApplier {
     String[] aggregates = claims.stream().map(Claim::aggregateId).toArray(String[]::new);
     Long[] sequences = claims.stream().map(Claim::sequence).toArray(Long[]::new);
     jdbc.query(
-        "SELECT a.aggregate_id, a.sequence, a.fingerprint FROM applied_events a "
+        "SELECT a.aggregate_id, a.sequence, a.fingerprint FROM audit_events a "
             + "JOIN unnest(?::text[], ?::bigint[]) AS wanted (aggregate_id, sequence) USING (aggregate_id, sequence)",
         rs -> {
           stored.put(new Claim(rs.getString(1), rs.getLong(2)), rs.getBytes(3));

@@ -71,13 +71,7 @@ class ReadModelRebuild {
 
   private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
   static final List<String> TABLES =
-      List.of(
-          "users",
-          "sessions",
-          "audit_events",
-          "applied_sequences",
-          "applied_events",
-          "consumer_positions");
+      List.of("users", "sessions", "audit_events", "applied_sequences", "consumer_positions");
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
 
   /**
