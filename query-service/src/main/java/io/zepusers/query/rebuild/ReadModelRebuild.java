@@ -254,6 +254,7 @@ class ReadModelRebuild {
       execute(lock, "SET LOCAL lock_timeout = '30s'");
       // from here until the commit, no instance applies anything to the live tables
       execute(lock, "SELECT generation FROM read_model_generation FOR UPDATE");
+      long heldFrom = System.nanoTime();
       commands.takeOver(next.number());
       try (KafkaConsumer<String, byte[]> consumer = newConsumer()) {
         consumer.assign(partitions);
@@ -273,12 +274,19 @@ class ReadModelRebuild {
           }
         }
       }
+      long swapFrom = System.nanoTime();
       swapTables(lock, next);
       lock.commit();
+      long now = System.nanoTime();
+      log.info(
+          "rebuild: switched; live batches waited {} ms, reads {} ms (the table swap)",
+          (now - heldFrom) / 1_000_000,
+          (now - swapFrom) / 1_000_000);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "switching to the rebuilt read models failed: " + e.getMessage(), e);
     }
+    dropRetiredTables();
     status = status.done(Instant.now());
     log.info(
         "rebuild: done, {} events in {} s; the read models follow {}",
@@ -286,6 +294,25 @@ class ReadModelRebuild {
         status.seconds(),
         next.topic());
     return true;
+  }
+
+  /**
+   * The old tables go after the swap has committed: dropping them inside it kept every read waiting
+   * while their files were removed. Nothing reads them any more; if they cannot go now (a query
+   * still holds one), the next rebuild drops them first.
+   */
+  private void dropRetiredTables() {
+    try {
+      transactions.executeWithoutResult(
+          tx -> {
+            jdbc.execute("SET LOCAL lock_timeout = '30s'");
+            jdbc.execute("DROP SCHEMA IF EXISTS retired CASCADE");
+          });
+    } catch (RuntimeException e) {
+      log.warn(
+          "rebuild: the old tables stay in schema retired until the next rebuild: {}",
+          e.toString());
+    }
   }
 
   /** One partition of the new generation into the copies, as it grows, until {@code stop}. */
@@ -507,6 +534,8 @@ class ReadModelRebuild {
     transactions.executeWithoutResult(
         tx -> {
           jdbc.execute("DROP SCHEMA IF EXISTS rebuild CASCADE");
+          // left behind when the service stopped between a switch and the drop after it
+          jdbc.execute("DROP SCHEMA IF EXISTS retired CASCADE");
           jdbc.execute("CREATE SCHEMA rebuild");
           TABLES.forEach(
               t ->
@@ -531,7 +560,6 @@ class ReadModelRebuild {
       execute(lock, "ALTER TABLE public." + table + " SET SCHEMA retired");
       execute(lock, "ALTER TABLE rebuild." + table + " SET SCHEMA public");
     }
-    execute(lock, "DROP SCHEMA retired CASCADE");
     execute(lock, "DROP SCHEMA rebuild CASCADE");
     try (PreparedStatement s =
         lock.prepareStatement("UPDATE read_model_generation SET generation = ?, topic = ?")) {
