@@ -798,11 +798,12 @@ class QueryServiceIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
-            () ->
-                json.readTree(get("/api/v1/admin/rebuild").body())
-                    .get("state")
-                    .asString()
-                    .equals("done"));
+            () -> {
+              JsonNode now = json.readTree(get("/api/v1/admin/rebuild").body());
+              // a failed rebuild fails the test at once, with its reason
+              assertThat(now.get("state").asString()).as(now.toString()).isNotEqualTo("failed");
+              return now.get("state").asString().equals("done");
+            });
 
     JsonNode status = json.readTree(get("/api/v1/admin/rebuild").body());
     assertThat(status.get("events_done").asLong())
