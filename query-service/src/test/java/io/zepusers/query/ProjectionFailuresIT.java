@@ -1,5 +1,7 @@
 package io.zepusers.query;
 
+import static io.zepusers.query.TestUsers.pagingIds;
+import static io.zepusers.query.TestUsers.userCreated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -57,7 +58,6 @@ class ProjectionFailuresIT {
   static final String TOPIC = TestInfra.uniqueName("failures-events");
   static final String DLT = TOPIC + ".dlt";
   static final String GROUP = TestInfra.uniqueName("failures-it");
-  static final AtomicLong pagingIds = new AtomicLong(1_000);
   static final HttpClient http = HttpClient.newHttpClient();
 
   static TcpProxy postgres;
@@ -372,18 +372,6 @@ class ProjectionFailuresIT {
   }
 
   // --- helpers
-
-  private static UserCreated userCreated(String userId) {
-    return new UserCreated(
-        userId,
-        UUID.randomUUID(),
-        pagingIds.incrementAndGet(),
-        null,
-        null,
-        null,
-        null,
-        Instant.now());
-  }
 
   private static ProducerRecord<String, byte[]> record(String key, long sequence, ZepEvent event) {
     return CloudEventsKafka.toRecord(

@@ -1,5 +1,7 @@
 package io.zepusers.query;
 
+import static io.zepusers.query.TestUsers.pagingIds;
+import static io.zepusers.query.TestUsers.userCreated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +69,6 @@ class QueryServiceIT {
 
   static final String TOPIC = TestInfra.uniqueName("query-events");
   static final String DLT = TOPIC + ".dlt";
-  static final AtomicLong pagingIds = new AtomicLong(1_000);
   static KafkaProducer<String, byte[]> producer;
 
   /**
@@ -620,19 +620,6 @@ class QueryServiceIT {
     return meters.find("kafka.consumer.coordinator.commit.total").functionCounters().stream()
         .mapToDouble(FunctionCounter::count)
         .sum();
-  }
-
-  /** A user created now, with nothing but its ids. */
-  private static UserCreated userCreated(String userId) {
-    return new UserCreated(
-        userId,
-        UUID.randomUUID(),
-        pagingIds.incrementAndGet(),
-        null,
-        null,
-        null,
-        null,
-        Instant.now());
   }
 
   private void publishWith(
