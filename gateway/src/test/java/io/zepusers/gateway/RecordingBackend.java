@@ -6,10 +6,13 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +32,8 @@ final class RecordingBackend implements AutoCloseable {
   record Received(String method, String rawPath, String rawQuery, Headers headers, String body) {}
 
   private record Canned(int status, String contentType, String body) {}
+
+  private static final List<SocketChannel> HELD_PORTS = new CopyOnWriteArrayList<>();
 
   private final String name;
   private final HttpServer server;
@@ -54,10 +59,20 @@ final class RecordingBackend implements AutoCloseable {
     }
   }
 
-  /** A URI on which nothing listens (bound, then closed). */
+  /**
+   * A URI on which nothing listens, and nothing will: the port stays bound, without listening, for
+   * the life of the JVM, so connections to it are refused and no server that a later test starts
+   * here can be given it. (Binding a port and closing it again frees it for the next server, which
+   * in CI was a backend that answered the readiness probe for a "closed" port.)
+   */
   static URI closedPortUri() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+    try {
+      SocketChannel holder = SocketChannel.open();
+      holder.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+      holder.bind(new InetSocketAddress("127.0.0.1", 0));
+      HELD_PORTS.add(holder);
+      return URI.create(
+          "http://127.0.0.1:" + ((InetSocketAddress) holder.getLocalAddress()).getPort());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
