@@ -37,7 +37,7 @@ class AuditProjection implements Projection {
     String upToTheDelete =
         "position <= (SELECT position FROM audit_events WHERE aggregate_id = ? AND sequence = ?)";
     jdbc.update(
-        "UPDATE audit_events SET data = data - 'email' - 'first_name' - 'last_name' - 'metadata', erased = true "
+        "UPDATE audit_events SET data = (data::jsonb - 'email' - 'first_name' - 'last_name' - 'metadata')::json, erased = true "
             + "WHERE subject = ? AND type LIKE 'user.%' AND data->>'uuid' = ? AND "
             + upToTheDelete,
         deleted.userId(),
@@ -45,7 +45,7 @@ class AuditProjection implements Projection {
         delete.aggregateId(),
         delete.sequence());
     jdbc.update(
-        "UPDATE audit_events SET data = data - 'metadata', erased = true "
+        "UPDATE audit_events SET data = (data::jsonb - 'metadata')::json, erased = true "
             + "WHERE subject = ? AND type LIKE 'session.%' AND "
             + upToTheDelete,
         deleted.userId(),
