@@ -169,6 +169,19 @@ class LocalStackIT {
    */
   @Test
   @Order(2)
+  void servicesGetTwoC2CompilerThreadsOnAHostWithFewCpus() {
+    List<String> expected =
+        LocalStackConfig.compilerThreads(Runtime.getRuntime().availableProcessors());
+    for (String part :
+        List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+      List<String> arguments =
+          List.of(ProcessHandle.of(stack.pid(part)).orElseThrow().info().arguments().orElseThrow());
+      assertThat(arguments).as(part + "'s JVM options").containsAll(expected);
+    }
+  }
+
+  @Test
+  @Order(2)
   void theGatewayServesBothServicesApiDescriptionsAsOneWithSwaggerUi() throws Exception {
     HttpResponse<String> merged = get("/v3/api-docs", null);
     assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
