@@ -1,6 +1,5 @@
 package io.zepusers.query.projection;
 
-import io.zepusers.events.EventJson;
 import io.zepusers.events.PublishedEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,10 +78,10 @@ public class EventApplier {
   }
 
   /**
-   * For each event: fresh (with its fingerprint), a redelivery (fresh false, no conflict), or a
-   * conflict.
+   * For each event: fresh (with its fingerprint and trail JSON), a redelivery (fresh false, no
+   * conflict), or a conflict.
    */
-  private record Verdict(boolean fresh, byte[] fingerprint, String conflict) {}
+  private record Verdict(boolean fresh, Fingerprints.Written written, String conflict) {}
 
   private record Claim(String aggregateId, long sequence) {}
 
@@ -94,18 +93,18 @@ public class EventApplier {
   private List<Verdict> judge(List<PublishedEvent> events) {
     Map<String, Long> last = lastApplied(events);
     Map<Claim, byte[]> claimedHere = new HashMap<>();
-    List<byte[]> fingerprints = new ArrayList<>(events.size());
+    List<Fingerprints.Written> written = new ArrayList<>(events.size());
     List<Boolean> fresh = new ArrayList<>(events.size());
     Set<Claim> toLookUp = new LinkedHashSet<>();
     for (PublishedEvent event : events) {
-      byte[] fingerprint = Fingerprints.of(event);
-      fingerprints.add(fingerprint);
+      Fingerprints.Written w = Fingerprints.of(event);
+      written.add(w);
       Claim claim = new Claim(event.aggregateId(), event.sequence());
       boolean isFresh = event.sequence() > last.getOrDefault(event.aggregateId(), -1L);
       fresh.add(isFresh);
       if (isFresh) {
         last.put(event.aggregateId(), event.sequence());
-        claimedHere.put(claim, fingerprint);
+        claimedHere.put(claim, w.fingerprint());
       } else if (!claimedHere.containsKey(claim)) {
         toLookUp.add(claim);
       }
@@ -115,7 +114,7 @@ public class EventApplier {
     for (int i = 0; i < events.size(); i++) {
       PublishedEvent event = events.get(i);
       if (fresh.get(i)) {
-        verdicts.add(new Verdict(true, fingerprints.get(i), null));
+        verdicts.add(new Verdict(true, written.get(i), null));
         continue;
       }
       Claim claim = new Claim(event.aggregateId(), event.sequence());
@@ -124,7 +123,8 @@ public class EventApplier {
               ? claimedHere.get(claim)
               : stored.getOrDefault(claim, NEVER_APPLIED);
       verdicts.add(
-          new Verdict(false, fingerprints.get(i), conflict(event, claimed, fingerprints.get(i))));
+          new Verdict(
+              false, written.get(i), conflict(event, claimed, written.get(i).fingerprint())));
     }
     return verdicts;
   }
@@ -166,10 +166,10 @@ public class EventApplier {
             .text(event.id())
             .text(event.type())
             .timestamp(event.data().occurredAt())
-            .utf8(EventJson.toBytes(event.data()))
+            .utf8(verdicts.get(i).written().json())
             .text(event.correlationId())
             .text(event.actor())
-            .bytes(verdicts.get(i).fingerprint())
+            .bytes(verdicts.get(i).written().fingerprint())
             .endRow();
         lastPerAggregate.merge(event.aggregateId(), event.sequence(), Math::max);
       }
