@@ -80,10 +80,10 @@ public final class LocalStackConfig {
   /**
    * The compiler threads of every service on a host with at most three CPUs: one C1 and two C2, as
    * the JVM starts on four CPUs (on two it starts one of each). Code a service has not run yet,
-   * such as a rebuild's, is compiled while it runs, and with one C2 thread for four JVMs its queue
-   * held the hot methods back: in five rounds of {@code bench/rebuild 1000000} two C2 threads were
-   * ahead or level, up to 22 %, with 7-11 ms less CPU per 1,000 events (docs/performance.md). Put
-   * first, so that a {@code -XX:CICompilerCount} among the stack's options wins.
+   * such as a rebuild's, is compiled while it runs: in five rounds of {@code bench/rebuild 1000000}
+   * two C2 threads were ahead or level (up to 22 %) and used 7-11 ms less CPU per 1,000 events,
+   * most of it compiler time (docs/performance.md). Put first, so that a {@code
+   * -XX:CICompilerCount} among the stack's options wins.
    */
   static List<String> compilerThreads(int cpus) {
     return cpus <= 3 ? List.of("-XX:CICompilerCount=3") : List.of();

@@ -23,9 +23,9 @@ import java.util.Arrays;
  * everything else of an event never changes.
  *
  * <p>The audit trail's JSON of the event comes from the same write: the data without the personal
- * fields, with the personal fields (written on their own) appended. One write of each field instead
- * of two, the second of which was a tenth of query-service's CPU in a rebuild
- * (docs/performance.md).
+ * fields, with the personal fields (written on their own) appended: each field is written once, not
+ * twice (the second write of the whole event was about a tenth of query-service's samples in a
+ * rebuild, docs/performance.md).
  */
 final class Fingerprints {
 
