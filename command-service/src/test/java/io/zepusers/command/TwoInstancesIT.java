@@ -129,6 +129,50 @@ class TwoInstancesIT {
   }
 
   /**
+   * A burst of updates of one user through both instances at once: each instance serialises its own
+   * writers of the user, so the two instances race at the event store on nearly every write, and a
+   * command can lose several times in a row. Every update is still stored, and answered 200.
+   */
+  @Test
+  void aBurstOfUpdatesOfOneUserThroughBothInstancesIsAllStoredAndAnswered200() throws Exception {
+    String userId = "burst-" + UUID.randomUUID();
+    assertThat(
+            send(urls.get(0), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}")
+                .statusCode())
+        .isEqualTo(201);
+    int writers = 16;
+    int updates = 96;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CyclicBarrier start = new CyclicBarrier(writers);
+    List<Future<List<HttpResponse<String>>>> answers = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      answers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<HttpResponse<String>> mine = new ArrayList<>();
+                for (int i = writer; i < updates; i += writers) {
+                  String body = "{\"metadata\":{\"k" + i + "\":" + i + "}}";
+                  mine.add(send(urls.get(i % 2), "PATCH", "/api/v1/user/" + userId, body));
+                }
+                return mine;
+              }));
+    }
+    try {
+      for (Future<List<HttpResponse<String>>> writer : answers) {
+        for (HttpResponse<String> answer : writer.get()) {
+          assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    HttpResponse<String> last = send(urls.get(1), "PATCH", "/api/v1/user/" + userId, "{}");
+    assertThat(json.readTree(last.body()).get("metadata").size()).isEqualTo(updates);
+  }
+
+  /**
    * Creates of one new user id through both instances at once: the event store lets one stream
    * start; a create that lost there is run again and answers "already exists". Rounds go on until a
    * create has lost at the store (each instance serialises its own writers of one id, so only the

@@ -28,7 +28,7 @@ class CommandGatewayConfig {
   @Bean
   CommandGateway commandGateway(
       CommandBus commandBus,
-      @Value("${zep.commands.conflict-retries:4}") int conflictRetries,
+      @Value("${zep.commands.conflict-retries:8}") int conflictRetries,
       MeterRegistry meters) {
     return DefaultCommandGateway.builder()
         .commandBus(commandBus)

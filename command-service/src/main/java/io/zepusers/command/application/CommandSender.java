@@ -79,7 +79,7 @@ public class CommandSender {
             .andMetaData(provenance().asMetaData());
     PublicationTracker.Pending publication = tracker.start(message.getIdentifier());
     try {
-      R result = commands.sendAndWait(message);
+      R result = sendAndWait(message);
       Timer.Sample publishing = Timer.start(meters);
       ConsistencyToken token = publication.await(publishTimeout);
       publishing.stop(
@@ -119,6 +119,21 @@ public class CommandSender {
             WARNING_HEADER, "stored, but not yet acknowledged by Kafka; reads may not show it yet");
       }
       return headers;
+    }
+  }
+
+  /**
+   * Sends it; a command that lost every retry of a write conflict is a {@link
+   * WriteConflictException}.
+   */
+  private <R> R sendAndWait(CommandMessage<Object> message) {
+    try {
+      return commands.sendAndWait(message);
+    } catch (RuntimeException e) {
+      if (ConflictRetries.isConflict(e)) {
+        throw new WriteConflictException(e);
+      }
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ package io.zepusers.command.web;
 
 import io.zepusers.command.application.CommandRefusedException;
 import io.zepusers.command.application.TargetNotFoundException;
+import io.zepusers.command.application.WriteConflictException;
 import io.zepusers.web.PlainTextErrors;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
@@ -16,6 +17,11 @@ class ApiErrors extends PlainTextErrors {
   @ExceptionHandler(CommandRefusedException.class)
   ResponseEntity<String> refused(CommandRefusedException e) {
     return text(HttpStatus.BAD_REQUEST, "bad request: " + e.getMessage());
+  }
+
+  @ExceptionHandler(WriteConflictException.class)
+  ResponseEntity<String> conflict(WriteConflictException e) {
+    return text(HttpStatus.CONFLICT, "conflict: " + e.getMessage());
   }
 
   @ExceptionHandler(BodyTooLargeException.class)

@@ -1,12 +1,15 @@
 package io.zepusers.command.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zepusers.command.user.UserAlreadyExistsException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,5 +82,34 @@ class ConflictRetriesTest {
                     new Class[] {UserAlreadyExistsException.class}),
                 dispatched::incrementAndGet))
         .isFalse();
+  }
+
+  @Test
+  void aRetryWaitsARandomTimeUnderACeilingThatDoublesUpTo64Ms() {
+    var command = GenericCommandMessage.asCommandMessage("update alice");
+    RuntimeException conflict = new ConcurrencyException("taken");
+    for (int failed = 1; failed <= 9; failed++) {
+      List<Class<? extends Throwable>[]> failures = new ArrayList<>();
+      for (int i = 0; i < failed; i++) {
+        failures.add(new Class[] {ConcurrencyException.class});
+      }
+      long ceiling = Math.min(ConflictRetries.MAX_WAIT_MS, 1L << (failed - 1));
+      Set<Long> waits = new HashSet<>();
+      for (int draw = 0; draw < 500; draw++) {
+        waits.add(retries.computeRetryInterval(command, conflict, failures));
+      }
+      assertThat(waits).as("after " + failed + " failures").allMatch(w -> w >= 1 && w <= ceiling);
+      assertThat(waits)
+          .as("after " + failed + " failures, spread over the range")
+          .contains(1L, ceiling);
+    }
+  }
+
+  @Test
+  void theNumberOfRetriesIsBounded() {
+    assertThatThrownBy(() -> new ConflictRetries(executor, 31, meters))
+        .hasMessageContaining("zep.commands.conflict-retries");
+    assertThatThrownBy(() -> new ConflictRetries(executor, -1, meters))
+        .hasMessageContaining("zep.commands.conflict-retries");
   }
 }
