@@ -175,6 +175,13 @@ public class ApiDocumentation {
           "service unavailable: the read models are behind; retry");
     }
     if (api && method != PathItem.HttpMethod.GET) {
+      error(
+          responses,
+          "409",
+          "other requests kept changing the same user or session at the same moment (through another "
+              + "instance); nothing was stored, send it again",
+          "conflict: the same user or session was being changed by other requests at the same moment;"
+              + " nothing was stored, send the request again");
       responses.forEach(
           (code, response) -> {
             if (code.startsWith("2")) {
