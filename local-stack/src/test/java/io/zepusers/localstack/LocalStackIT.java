@@ -164,8 +164,8 @@ class LocalStackIT {
   }
 
   /**
-   * The whole API in one OpenAPI document through the gateway: every operation of both services,
-   * and Swagger UI.
+   * On a host with at most three CPUs, every service's JVM was started with two C2 compiler threads
+   * (the stack's default there); on a larger host, with the JVM's own count.
    */
   @Test
   @Order(2)
@@ -180,6 +180,10 @@ class LocalStackIT {
     }
   }
 
+  /**
+   * The whole API in one OpenAPI document through the gateway: every operation of both services,
+   * and Swagger UI.
+   */
   @Test
   @Order(2)
   void theGatewayServesBothServicesApiDescriptionsAsOneWithSwaggerUi() throws Exception {
