@@ -1,20 +1,20 @@
 package io.zepusers.query.projection;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import io.zepusers.events.EventJson;
 import io.zepusers.events.PersonalFields;
 import io.zepusers.events.PublishedEvent;
-import io.zepusers.events.SessionCreated;
-import io.zepusers.events.SessionUpdated;
-import io.zepusers.events.UserCreated;
-import io.zepusers.events.UserUpdated;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What tells two records claiming the same (aggregate, sequence) apart: SHA-256 of the event id,
@@ -29,19 +29,8 @@ import java.util.Arrays;
  */
 final class Fingerprints {
 
-  private static final ObjectMapper IMPERSONAL =
-      EventJson.newMapper()
-          .addMixIn(UserCreated.class, PersonalUserFieldsLeftOut.class)
-          .addMixIn(UserUpdated.class, PersonalUserFieldsLeftOut.class)
-          .addMixIn(SessionCreated.class, PersonalSessionFieldsLeftOut.class)
-          .addMixIn(SessionUpdated.class, PersonalSessionFieldsLeftOut.class);
-
-  private static final ObjectMapper PERSONAL =
-      EventJson.newMapper()
-          .addMixIn(UserCreated.class, PersonalUserFieldsOnly.class)
-          .addMixIn(UserUpdated.class, PersonalUserFieldsOnly.class)
-          .addMixIn(SessionCreated.class, PersonalSessionFieldsOnly.class)
-          .addMixIn(SessionUpdated.class, PersonalSessionFieldsOnly.class);
+  private static final ObjectMapper IMPERSONAL = writing(false);
+  private static final ObjectMapper PERSONAL = writing(true);
 
   private Fingerprints() {}
 
@@ -94,15 +83,25 @@ final class Fingerprints {
     }
   }
 
-  @JsonIgnoreProperties({"email", "first_name", "last_name", "metadata"})
-  private interface PersonalUserFieldsLeftOut {}
-
-  @JsonIgnoreProperties({"metadata"})
-  private interface PersonalSessionFieldsLeftOut {}
-
-  @JsonIncludeProperties({"email", "first_name", "last_name", "metadata"})
-  private interface PersonalUserFieldsOnly {}
-
-  @JsonIncludeProperties({"metadata"})
-  private interface PersonalSessionFieldsOnly {}
+  /**
+   * The event mapper, writing only the fields {@link PersonalFields} names for the event's class
+   * ({@code personal}), or only the others.
+   */
+  private static ObjectMapper writing(boolean personal) {
+    return EventJson.newMapper()
+        .registerModule(
+            new SimpleModule()
+                .setSerializerModifier(
+                    new BeanSerializerModifier() {
+                      @Override
+                      public List<BeanPropertyWriter> changeProperties(
+                          SerializationConfig config,
+                          BeanDescription bean,
+                          List<BeanPropertyWriter> properties) {
+                        List<String> fields = PersonalFields.of(bean.getBeanClass());
+                        properties.removeIf(p -> fields.contains(p.getName()) != personal);
+                        return properties;
+                      }
+                    }));
+  }
 }
