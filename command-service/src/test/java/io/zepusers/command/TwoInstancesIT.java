@@ -74,9 +74,7 @@ class TwoInstancesIT {
   void writesThroughEitherInstanceAreStoredPublishedOnceAndAnsweredWithoutWaitingTheBound()
       throws Exception {
     String userId = "scaled-" + UUID.randomUUID();
-    HttpResponse<String> created =
-        send(urls.get(1), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
-    assertThat(created.statusCode()).isEqualTo(201);
+    HttpResponse<String> created = create(urls.get(1), userId);
     assertThat(created.headers().firstValue("X-Consistency-Warning"))
         .as("published, whichever instance publishes")
         .isEmpty();
@@ -136,10 +134,7 @@ class TwoInstancesIT {
   @Test
   void aBurstOfUpdatesOfOneUserThroughBothInstancesIsAllStoredAndAnswered200() throws Exception {
     String userId = "burst-" + UUID.randomUUID();
-    assertThat(
-            send(urls.get(0), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}")
-                .statusCode())
-        .isEqualTo(201);
+    create(urls.get(0), userId);
     int writers = 16;
     int updates = 96;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -219,10 +214,7 @@ class TwoInstancesIT {
   @Test
   void aRepublishAskedOfEitherInstanceRunsAndEnds() throws Exception {
     String userId = "republished-" + UUID.randomUUID();
-    assertThat(
-            send(urls.get(0), "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}")
-                .statusCode())
-        .isEqualTo(201);
+    create(urls.get(0), userId);
     for (String url : urls) {
       HttpResponse<String> started = send(url, "POST", "/api/v1/admin/republish", "");
       assertThat(started.statusCode()).as(url + ": " + started.body()).isEqualTo(202);
@@ -270,6 +262,14 @@ class TwoInstancesIT {
                     .mapToDouble(Counter::count)
                     .sum())
         .sum();
+  }
+
+  /** Creates the user through the instance at {@code url}; answered 201. */
+  private HttpResponse<String> create(String url, String userId) throws Exception {
+    HttpResponse<String> created =
+        send(url, "POST", "/api/v1/user", "{\"user_id\":\"" + userId + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return created;
   }
 
   private HttpResponse<String> send(String base, String method, String path, String body)
