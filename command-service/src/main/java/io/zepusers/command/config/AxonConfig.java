@@ -8,11 +8,16 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.UUID;
 import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
@@ -20,6 +25,7 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.springboot.TokenStoreProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -97,6 +103,39 @@ class AxonConfig {
         configurer
             .eventProcessing()
             .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+  }
+
+  /**
+   * The event store, as Axon's JDBC auto-configuration builds it, but reading the store {@code
+   * zep.event-store.read-batch-size} events per query (Axon's default is 100). Reading the whole
+   * store into a new generation of the topic took 10,000 queries, each in its own transaction, for
+   * a million events; the batch bounds only how many events one query returns (an aggregate's few
+   * events still come in one).
+   */
+  @Bean
+  public EventStorageEngine eventStorageEngine(
+      Serializer defaultSerializer,
+      PersistenceExceptionResolver persistenceExceptionResolver,
+      @Qualifier("eventSerializer") Serializer eventSerializer,
+      org.axonframework.config.Configuration configuration,
+      ConnectionProvider connectionProvider,
+      TransactionManager transactionManager,
+      @Value("${zep.event-store.read-batch-size:1000}") int readBatchSize) {
+    if (readBatchSize < 1 || readBatchSize > 10_000) {
+      throw new IllegalArgumentException(
+          "zep.event-store.read-batch-size must be between 1 and 10000, not " + readBatchSize);
+    }
+    return JdbcEventStorageEngine.builder()
+        .snapshotSerializer(defaultSerializer)
+        .upcasterChain(configuration.upcasterChain())
+        .persistenceExceptionResolver(persistenceExceptionResolver)
+        .eventSerializer(eventSerializer)
+        .snapshotFilter(configuration.snapshotFilter())
+        .connectionProvider(connectionProvider)
+        .transactionManager(transactionManager)
+        .schema(new EventSchema()) // the default names, as in V1__axon_event_store.sql
+        .batchSize(readBatchSize)
+        .build();
   }
 
   /** Bounds the event store's cache-filling reads; see BoundedTailingReads. */
