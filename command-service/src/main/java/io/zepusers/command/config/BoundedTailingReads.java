@@ -25,6 +25,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * command-service out of heap (a heap dump showed 739,101 cache nodes hanging from that local).
  * Bounded, a pass ends and the producer starts the next one at once from where it stopped, with the
  * earlier nodes left to be collected. Every other read passes through unchanged.
+ *
+ * <p>The publisher no longer reads through that cache (it follows the store through StoreTail);
+ * this stays for any tracking processor that is given no source of its own.
  */
 public final class BoundedTailingReads implements EventStorageEngine {
 

@@ -1,11 +1,15 @@
 package io.zepusers.command.publish;
 
+import io.zepusers.command.eventstore.StoreTail;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -45,5 +49,16 @@ class KafkaPublishingConfig {
             (int) Math.max(settings.ackTimeout().toMillis(), REQUEST_TIMEOUT_MS + 1)),
         new StringSerializer(),
         new ByteArraySerializer());
+  }
+
+  /**
+   * The publisher's source of events ({@code
+   * axon.eventhandling.processors.kafka-publisher.source}): the store, woken by this instance's
+   * commits and polled each second for other instances' (as often as Axon's embedded event store
+   * polled it). See StoreTail for why not the embedded store.
+   */
+  @Bean
+  StoreTail eventStoreTail(EventStorageEngine storage, EventStore eventStore) {
+    return new StoreTail(storage, eventStore, Duration.ofSeconds(1));
   }
 }
