@@ -123,18 +123,18 @@ public final class StoreTail implements StreamableMessageSource<TrackedEventMess
   }
 
   /**
-   * One reader of the store. Its stream never ends: once its batch is used up, asking it for the
-   * next event queries the store again from the last token.
+   * One reader of the store, from a token. It reads the store a batch at a time; when a read finds
+   * nothing new, the next one starts again from the last event read.
    */
   private final class Tail implements TrackingEventStream {
 
-    private final Stream<? extends TrackedEventMessage<?>> events;
-    private final Iterator<? extends TrackedEventMessage<?>> iterator;
+    private TrackingToken last;
+    private Stream<? extends TrackedEventMessage<?>> events;
+    private Iterator<? extends TrackedEventMessage<?>> iterator;
     private TrackedEventMessage<?> peeked;
 
     private Tail(TrackingToken from) {
-      events = storage.readEvents(from, false);
-      iterator = events.iterator();
+      last = from;
     }
 
     @Override
@@ -148,8 +148,9 @@ public final class StoreTail implements StreamableMessageSource<TrackedEventMess
       long deadline = System.nanoTime() + left;
       while (peeked == null) {
         long seen = commits();
-        if (iterator.hasNext()) {
+        if (readable()) {
           peeked = iterator.next();
+          last = peeked.trackingToken();
         } else if (left <= 0) {
           return false;
         } else {
@@ -158,6 +159,19 @@ public final class StoreTail implements StreamableMessageSource<TrackedEventMess
         }
       }
       return true;
+    }
+
+    /** Whether the store has an event after the last one read (a query when the batch is used). */
+    private boolean readable() {
+      if (iterator == null) {
+        events = storage.readEvents(last, false);
+        iterator = events.iterator();
+      }
+      if (iterator.hasNext()) {
+        return true;
+      }
+      close();
+      return false;
     }
 
     @Override
@@ -172,7 +186,11 @@ public final class StoreTail implements StreamableMessageSource<TrackedEventMess
 
     @Override
     public void close() {
-      events.close();
+      if (events != null) {
+        events.close();
+        events = null;
+        iterator = null;
+      }
     }
   }
 }
