@@ -85,18 +85,13 @@ public final class StoreTail implements StreamableMessageSource<TrackedEventMess
     }
   }
 
-  /**
-   * Waits until events were committed after {@code seen} commits, or {@code nanos} passed.
-   *
-   * @return the nanoseconds left
-   */
-  private long awaitCommitAfter(long seen, long nanos) throws InterruptedException {
+  /** Waits until events were committed after {@code seen} commits, or {@code nanos} passed. */
+  private void awaitCommitAfter(long seen, long nanos) throws InterruptedException {
     lock.lock();
     try {
       while (commits == seen && nanos > 0) {
         nanos = stored.awaitNanos(nanos);
       }
-      return nanos;
     } finally {
       lock.unlock();
     }

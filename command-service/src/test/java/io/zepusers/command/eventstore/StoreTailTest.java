@@ -51,16 +51,7 @@ class StoreTailTest {
     StoreTail tail = new StoreTail(storage, bus, Duration.ofHours(1));
     try (TrackingEventStream stream = tail.openStream(null)) {
       AtomicReference<Thread> waiter = new AtomicReference<>();
-      CompletableFuture<Boolean> found =
-          CompletableFuture.supplyAsync(
-              () -> {
-                waiter.set(Thread.currentThread());
-                try {
-                  return stream.hasNextAvailable(1, TimeUnit.HOURS);
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      CompletableFuture<Boolean> found = waitForAnEvent(stream, waiter);
       // it has read the store, found nothing and waits
       await().until(() -> waiter.get() != null && isWaiting(waiter.get()));
 
@@ -80,15 +71,7 @@ class StoreTailTest {
   void eventsStoredByAnotherInstanceAreFoundAtTheNextPoll() throws Exception {
     StoreTail tail = new StoreTail(storage, bus, Duration.ofMillis(20));
     try (TrackingEventStream stream = tail.openStream(null)) {
-      CompletableFuture<Boolean> found =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return stream.hasNextAvailable(1, TimeUnit.HOURS);
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      CompletableFuture<Boolean> found = waitForAnEvent(stream, new AtomicReference<>());
       // stored without a commit here to wake it
       storage.appendEvents(GenericEventMessage.asEventMessage("elsewhere"));
       assertThat(found.get(30, TimeUnit.SECONDS)).isTrue();
@@ -103,6 +86,22 @@ class StoreTailTest {
       assertThat(stream.hasNextAvailable(50, TimeUnit.MILLISECONDS)).isFalse();
       assertThat(stream.peek()).isEmpty();
     }
+  }
+
+  /**
+   * Waits up to an hour for the stream's next event, on another thread, named in {@code waiter}.
+   */
+  private static CompletableFuture<Boolean> waitForAnEvent(
+      TrackingEventStream stream, AtomicReference<Thread> waiter) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          waiter.set(Thread.currentThread());
+          try {
+            return stream.hasNextAvailable(1, TimeUnit.HOURS);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private static boolean isWaiting(Thread thread) {
