@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.zepusers.command.consistency.PublisherPosition;
 import io.zepusers.events.CloudEventsKafka;
 import io.zepusers.testinfra.TestInfra;
 import java.net.URI;
@@ -124,6 +125,39 @@ class TwoInstancesIT {
               });
       assertThat(perSequence.values()).as("each event published once").containsOnly(1);
     }
+  }
+
+  /**
+   * A write through the instance that does not hold the publisher answers once the publisher, on
+   * the other instance, has published it; that one finds it at its next poll of the store ({@code
+   * zep.publisher.poll-interval}). Ten writes one after another: with the poll at 1 s each waited
+   * for about a second.
+   */
+  @Test
+  void writesThroughTheInstanceWithoutThePublisherAnswerWithinAFewPolls() throws Exception {
+    String userId = "elsewhere-" + UUID.randomUUID();
+    create(urls.get(0), userId);
+    String elsewhere =
+        await().atMost(Duration.ofSeconds(30)).until(this::withoutThePublisher, url -> url != null);
+    long started = System.nanoTime();
+    int writes = 10;
+    for (int i = 0; i < writes; i++) {
+      String body = "{\"metadata\":{\"n\":" + i + "}}";
+      HttpResponse<String> answer = send(elsewhere, "PATCH", "/api/v1/user/" + userId, body);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("X-Consistency-Warning")).isEmpty();
+    }
+    long meanMillis = Duration.ofNanos(System.nanoTime() - started).toMillis() / writes;
+    assertThat(meanMillis).as("mean ms per write through %s", elsewhere).isLessThan(300);
+  }
+
+  /** The url of the instance whose publisher holds no segment while the other's holds one. */
+  private String withoutThePublisher() {
+    List<Boolean> here =
+        instances.stream().map(c -> c.getBean(PublisherPosition.class).publishesHere()).toList();
+    return here.equals(List.of(true, false))
+        ? urls.get(1)
+        : here.equals(List.of(false, true)) ? urls.get(0) : null;
   }
 
   /**
