@@ -206,6 +206,9 @@ public class GenerationBuilder implements DisposableBean {
     }
     Generations.Generation old = generations.current();
     long head;
+    long gated = System.nanoTime();
+    long passed = gated;
+    long stopped = gated;
     boolean committed = false;
     try (Connection c = dataSource.getConnection()) {
       // One transaction holds the gate exclusively: its commit or rollback (or a lost connection)
@@ -229,8 +232,10 @@ public class GenerationBuilder implements DisposableBean {
           }
           TimeUnit.MILLISECONDS.sleep(5);
         }
+        passed = System.nanoTime();
         // nothing can be stored before the commit, so the builder stops exactly at the handover
         b.stop();
+        stopped = System.nanoTime();
         try (Statement s = c.createStatement()) {
           s.executeUpdate(
               "UPDATE topic_generations SET state = 'retired', ended_at = now() WHERE state = 'current'");
@@ -272,11 +277,14 @@ public class GenerationBuilder implements DisposableBean {
       }
     }
     log.info(
-        "generation {} ({}) took over from {} after event {}",
+        "generation {} ({}) took over from {} after event {} (the builder and the publisher passed it in {} ms, the builder stopped in {} ms, the old generation ended {} ms later)",
         generation,
         b.topic,
         old.topic(),
-        head);
+        head,
+        (passed - gated) / 1_000_000,
+        (stopped - passed) / 1_000_000,
+        (System.nanoTime() - stopped) / 1_000_000);
     return Map.of(
         "generation", generation, "topic", b.topic, "handover_index", head, "ended", old.topic());
   }
@@ -320,6 +328,8 @@ public class GenerationBuilder implements DisposableBean {
           producer.send(
               TopicGenerations.endedRecord(old.topic(), partition.partition(), next, nextTopic)));
     }
+    // out now, not after the producer's linger: every instance's live batches wait for the switch
+    producer.flush();
     for (Future<RecordMetadata> f : sent) {
       try {
         f.get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
