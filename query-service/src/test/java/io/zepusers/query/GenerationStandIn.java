@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +40,7 @@ final class GenerationStandIn implements AutoCloseable {
   private final HttpServer server;
   private volatile int current = 1;
   private volatile Copy copy;
+  private volatile Predicate<ConsumerRecord<String, byte[]>> leftOut = r -> false;
 
   GenerationStandIn(String base) throws IOException {
     this.base = base;
@@ -58,6 +60,14 @@ final class GenerationStandIn implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * The next generations lack the records {@code lost} matches, as if the event store had lost them
+   * (restored from an older backup, say); {@code r -> false} copies everything again.
+   */
+  void leaveOut(Predicate<ConsumerRecord<String, byte[]>> lost) {
+    leftOut = lost;
   }
 
   /** Where a publisher would write now. */
@@ -182,7 +192,7 @@ final class GenerationStandIn implements AutoCloseable {
   }
 
   /** Copies one generation's records into the next, partition by partition, in order. */
-  private static final class Copy {
+  private final class Copy {
 
     final int generation;
     final String from;
@@ -235,7 +245,7 @@ final class GenerationStandIn implements AutoCloseable {
             return;
           }
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-            if (!TopicGenerations.isEnded(r)) {
+            if (!TopicGenerations.isEnded(r) && !leftOut.test(r)) {
               producer
                   .send(
                       new ProducerRecord<>(
