@@ -98,6 +98,7 @@ class ReadModelRebuild {
   private final DataSource dataSource;
   private final CommandService commands;
   private final ProjectionConsumer live;
+  private final StreamsBehind streamsBehind;
   private volatile RebuildStatus status = RebuildStatus.idle();
 
   ReadModelRebuild(
@@ -118,6 +119,7 @@ class ReadModelRebuild {
     this.dataSource = dataSource;
     this.commands = commands;
     this.live = live;
+    this.streamsBehind = new StreamsBehind(jdbc, transactions);
     Gauge.builder("rebuild.events.done", this, r -> r.status.eventsDone())
         .description("Events the running (or last) rebuild has applied to the new read models")
         .register(meters);
@@ -261,11 +263,15 @@ class ReadModelRebuild {
     analyzeCopies();
     long analyzed = System.nanoTime();
     awaitLiveAssignment(partitions);
+    long assigned = System.nanoTime();
+    StreamsBehind.Suspects suspects = streamsBehind.suspects();
     log.info(
-        "rebuild: caught up with {}; statistics {} ms, live consumers assigned {} ms",
+        "rebuild: caught up with {}; statistics {} ms, live consumers assigned {} ms, {} event streams behind the live ones found in {} ms",
         next.topic(),
         (analyzed - caughtUp) / 1_000_000,
-        (System.nanoTime() - analyzed) / 1_000_000);
+        (assigned - analyzed) / 1_000_000,
+        suspects.behind().size(),
+        (System.nanoTime() - assigned) / 1_000_000);
     status = status.switching();
     try (Connection lock = dataSource.getConnection()) {
       lock.setAutoCommit(false);
@@ -283,7 +289,7 @@ class ReadModelRebuild {
           Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
           consumeUntil(consumer, () -> reached(consumer, ends));
           long checkFrom = System.nanoTime();
-          long behind = streamsBehind();
+          long behind = streamsBehind.count(suspects);
           checked += System.nanoTime() - checkFrom;
           if (behind == 0) {
             break;
@@ -479,19 +485,6 @@ class ReadModelRebuild {
           "rebuild: cannot tell which partitions the live consumers have ({}); switching",
           e.toString());
     }
-  }
-
-  /**
-   * Event streams the live read models have applied further than the copies: switching now would
-   * lose them.
-   */
-  private long streamsBehind() {
-    Long behind =
-        jdbc.queryForObject(
-            "SELECT count(*) FROM public.applied_sequences live LEFT JOIN rebuild.applied_sequences copy USING (aggregate_id) "
-                + "WHERE copy.last_sequence IS NULL OR copy.last_sequence < live.last_sequence",
-            Long.class);
-    return behind == null ? 0 : behind;
   }
 
   private static void execute(Connection c, String sql) throws SQLException {
