@@ -431,7 +431,7 @@ class ReadModelRebuild {
 
   /**
    * Tells the workers to stop, and wakes those waiting in a poll for more of the new generation
-   * (which took a poll's wait, 200 ms, off the end of every rebuild).
+   * (which each finished first: up to 200 ms at the end of every rebuild).
    */
   private static final class Stop {
     private final List<KafkaConsumer<?, ?>> polling = new CopyOnWriteArrayList<>();
