@@ -779,24 +779,9 @@ class QueryServiceIT {
     jdbc.execute("CREATE SCHEMA retired");
     jdbc.execute("CREATE TABLE retired.users (LIKE public.users)");
 
-    HttpResponse<String> started =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/rebuild"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(started.statusCode()).isEqualTo(202);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              JsonNode now = json.readTree(get("/api/v1/admin/rebuild").body());
-              // a failed rebuild fails the test at once, with its reason
-              assertThat(now.get("state").asString()).as(now.toString()).isNotEqualTo("failed");
-              return now.get("state").asString().equals("done");
-            });
-
-    JsonNode status = json.readTree(get("/api/v1/admin/rebuild").body());
+    JsonNode status = rebuild();
+    // a failed rebuild fails the test with its reason
+    assertThat(status.get("state").asString()).as(status.toString()).isEqualTo("done");
     assertThat(status.get("events_done").asLong())
         .isEqualTo(status.get("events_total").asLong())
         .isPositive();
