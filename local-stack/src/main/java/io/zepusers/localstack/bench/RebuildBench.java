@@ -49,6 +49,9 @@ public final class RebuildBench {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** query-service's rebuild log lines the runs so far have printed. */
+  private static int rebuildLinesShown;
+
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
@@ -108,104 +111,14 @@ public final class RebuildBench {
       System.out.printf(
           "the API served %d reads first, in %.1f s%n", warmReads, (System.nanoTime() - t0) / 1e9);
 
-      CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
-      StatementCosts statements = StatementCosts.begin(stack.queriesJdbcUrl());
-      HttpResponse<String> started =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild"))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (started.statusCode() != 202) {
-        throw new IllegalStateException(
-            "rebuild did not start: " + started.statusCode() + " " + started.body());
-      }
-      // the API keeps answering from the current read models while the rebuild runs: read all along
-      String status;
-      long reads = 0;
-      long failedReads = 0;
-      long slowestRead = 0;
-      // the rebuild's state when the slowest read was sent: a stall at the switch shows apart from
-      // one while building
-      Pattern stateNow = Pattern.compile("\"state\":\"([a-z]+)\"");
-      String state = "preparing";
-      String slowestWhile = state;
-      long nextStatus = 0;
-      // (time, events done) as the rebuild goes: its rate once warmed up, between a quarter and
-      // three quarters of the events, next to the end-to-end rate (which includes the JIT's
-      // warm-up of the rebuild's code)
-      Pattern doneSoFar = Pattern.compile("\"events_done\":(\\d+)");
-      long quarterAt = 0;
-      long quarterDone = 0;
-      long threeQuartersAt = 0;
-      long threeQuartersDone = 0;
-      do {
-        long r0 = System.nanoTime();
-        String userId = "bench-user-" + (1 + (reads * 7919) % Math.max(1, events / 5));
-        int code =
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/" + userId)).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-        if (System.nanoTime() - r0 > slowestRead) {
-          slowestRead = System.nanoTime() - r0;
-          slowestWhile = state;
+      // BENCH_REBUILDS > 1 rebuilds again on the same stack: the later rebuilds run on code the
+      // JIT has compiled for a rebuild, so the difference to the first is the rebuild's warm-up
+      int rebuilds = Integer.parseInt(System.getenv().getOrDefault("BENCH_REBUILDS", "1"));
+      for (int r = 1; r <= rebuilds; r++) {
+        if (rebuilds > 1) {
+          System.out.printf("%nrebuild %d of %d%n", r, rebuilds);
         }
-        reads++;
-        failedReads += code == 200 ? 0 : 1;
-        status =
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        Matcher stateMatch = stateNow.matcher(status);
-        state = stateMatch.find() ? stateMatch.group(1) : state;
-        Matcher soFar = doneSoFar.matcher(status);
-        if (soFar.find()) {
-          long doneNow = Long.parseLong(soFar.group(1));
-          if (quarterAt == 0 && doneNow >= events / 4) {
-            quarterAt = System.nanoTime();
-            quarterDone = doneNow;
-          }
-          if (threeQuartersAt == 0 && doneNow >= events * 3 / 4) {
-            threeQuartersAt = System.nanoTime();
-            threeQuartersDone = doneNow;
-          }
-        }
-        if (System.nanoTime() > nextStatus) {
-          System.out.println(status);
-          nextStatus = System.nanoTime() + 2_000_000_000L;
-        }
-        // five reads a second: enough to see the API answer, without taking the rebuild's CPU
-        Thread.sleep(200);
-      } while (status.contains("\"state\":\"building\"")
-          || status.contains("\"state\":\"preparing\"")
-          || status.contains("\"state\":\"switching\""));
-      System.out.println(status);
-      System.out.printf(
-          "reads during the rebuild: %d, not 200: %d, slowest %.0f ms (sent while %s)%n",
-          reads, failedReads, slowestRead / 1e6, slowestWhile);
-      Matcher done =
-          Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
-      if (!status.contains("\"state\":\"done\"") || !done.find()) {
-        throw new IllegalStateException("rebuild failed: " + status);
-      }
-      System.out.println(cpu.perThousand(Long.parseLong(done.group(1))));
-      statements.report(Long.parseLong(done.group(1))).forEach(System.out::println);
-      System.out.printf(
-          "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
-      if (threeQuartersAt > quarterAt && quarterAt > 0) {
-        System.out.printf(
-            "rebuild from 25%% to 75%% of the events (warmed up): %.0f events/s%n",
-            (threeQuartersDone - quarterDone) / ((threeQuartersAt - quarterAt) / 1e9));
-      }
-      // what the rebuild logged besides its progress: its phases and how long they took
-      try (Stream<String> lines =
-          Files.lines(dataDir.resolve("logs").resolve("query-service.log"))) {
-        lines
-            .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
-            .map(l -> l.substring(l.indexOf("rebuild: ")))
-            .forEach(System.out::println);
+        rebuild(stack, dataDir, gateway, events);
       }
     }
     // a million events leave about 4 GB; a failed run keeps its directory (and any heap dump) to
@@ -214,6 +127,113 @@ public final class RebuildBench {
     Files.move(dataDir.resolve("logs"), logs);
     deleteRecursively(dataDir);
     System.out.println("the services' logs: " + logs);
+  }
+
+  /** One rebuild through the API, read along all the while; prints its rate and costs. */
+  private static void rebuild(LocalStack.Running stack, Path dataDir, String gateway, long events)
+      throws Exception {
+    CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
+    StatementCosts statements = StatementCosts.begin(stack.queriesJdbcUrl());
+    HttpResponse<String> started =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (started.statusCode() != 202) {
+      throw new IllegalStateException(
+          "rebuild did not start: " + started.statusCode() + " " + started.body());
+    }
+    // the API keeps answering from the current read models while the rebuild runs: read all along
+    String status;
+    long reads = 0;
+    long failedReads = 0;
+    long slowestRead = 0;
+    // the rebuild's state when the slowest read was sent: a stall at the switch shows apart from
+    // one while building
+    Pattern stateNow = Pattern.compile("\"state\":\"([a-z]+)\"");
+    String state = "preparing";
+    String slowestWhile = state;
+    long nextStatus = 0;
+    // (time, events done) as the rebuild goes: its rate once warmed up, between a quarter and
+    // three quarters of the events, next to the end-to-end rate (which includes the JIT's
+    // warm-up of the rebuild's code)
+    Pattern doneSoFar = Pattern.compile("\"events_done\":(\\d+)");
+    long quarterAt = 0;
+    long quarterDone = 0;
+    long threeQuartersAt = 0;
+    long threeQuartersDone = 0;
+    do {
+      long r0 = System.nanoTime();
+      String userId = "bench-user-" + (1 + (reads * 7919) % Math.max(1, events / 5));
+      int code =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(gateway + "/api/v1/user/" + userId)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      if (System.nanoTime() - r0 > slowestRead) {
+        slowestRead = System.nanoTime() - r0;
+        slowestWhile = state;
+      }
+      reads++;
+      failedReads += code == 200 ? 0 : 1;
+      status =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(gateway + "/api/v1/admin/rebuild")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher stateMatch = stateNow.matcher(status);
+      state = stateMatch.find() ? stateMatch.group(1) : state;
+      Matcher soFar = doneSoFar.matcher(status);
+      if (soFar.find()) {
+        long doneNow = Long.parseLong(soFar.group(1));
+        if (quarterAt == 0 && doneNow >= events / 4) {
+          quarterAt = System.nanoTime();
+          quarterDone = doneNow;
+        }
+        if (threeQuartersAt == 0 && doneNow >= events * 3 / 4) {
+          threeQuartersAt = System.nanoTime();
+          threeQuartersDone = doneNow;
+        }
+      }
+      if (System.nanoTime() > nextStatus) {
+        System.out.println(status);
+        nextStatus = System.nanoTime() + 2_000_000_000L;
+      }
+      // five reads a second: enough to see the API answer, without taking the rebuild's CPU
+      Thread.sleep(200);
+    } while (status.contains("\"state\":\"building\"")
+        || status.contains("\"state\":\"preparing\"")
+        || status.contains("\"state\":\"switching\""));
+    System.out.println(status);
+    System.out.printf(
+        "reads during the rebuild: %d, not 200: %d, slowest %.0f ms (sent while %s)%n",
+        reads, failedReads, slowestRead / 1e6, slowestWhile);
+    Matcher done =
+        Pattern.compile("\"events_done\":(\\d+).*\"events_per_second\":(\\d+)").matcher(status);
+    if (!status.contains("\"state\":\"done\"") || !done.find()) {
+      throw new IllegalStateException("rebuild failed: " + status);
+    }
+    System.out.println(cpu.perThousand(Long.parseLong(done.group(1))));
+    statements.report(Long.parseLong(done.group(1))).forEach(System.out::println);
+    System.out.printf(
+        "%nrebuild: %s events at %s events/s (target: 20000)%n", done.group(1), done.group(2));
+    if (threeQuartersAt > quarterAt && quarterAt > 0) {
+      System.out.printf(
+          "rebuild from 25%% to 75%% of the events (warmed up): %.0f events/s%n",
+          (threeQuartersDone - quarterDone) / ((threeQuartersAt - quarterAt) / 1e9));
+    }
+    // what this rebuild logged besides its progress: its phases and how long they took
+    List<String> logged;
+    try (Stream<String> lines = Files.lines(dataDir.resolve("logs").resolve("query-service.log"))) {
+      logged =
+          lines
+              .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
+              .map(l -> l.substring(l.indexOf("rebuild: ")))
+              .toList();
+    }
+    logged.subList(rebuildLinesShown, logged.size()).forEach(System.out::println);
+    rebuildLinesShown = logged.size();
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
