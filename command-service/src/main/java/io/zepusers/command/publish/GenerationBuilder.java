@@ -37,9 +37,11 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -78,6 +80,7 @@ public class GenerationBuilder implements DisposableBean {
   private final KafkaSettings settings;
   private final PublisherPosition publisher;
   private final PersonalDataKeys keys;
+  private final StoredPayloads stored;
   private final String node =
       ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
   private volatile Build build;
@@ -90,9 +93,11 @@ public class GenerationBuilder implements DisposableBean {
       EventTopics topics,
       KafkaSettings settings,
       PublisherPosition publisher,
-      PersonalDataKeys keys) {
+      PersonalDataKeys keys,
+      @Qualifier("eventSerializer") Serializer eventSerializer) {
     this.storage = storage;
     this.keys = keys;
+    this.stored = new StoredPayloads(eventSerializer);
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.generations = generations;
@@ -490,9 +495,14 @@ public class GenerationBuilder implements DisposableBean {
               do {
                 chunk.add(stream.next());
               } while (chunk.size() < CHUNK && stream.hasNext());
-              keys.loadForEvents(
-                  chunk.get(0).trackingToken().position().orElse(0) - 1,
-                  chunk.get(chunk.size() - 1).trackingToken().position().orElse(0));
+              List<byte[]> payloads = new ArrayList<>(chunk.size());
+              for (TrackedEventMessage<?> message : chunk) {
+                byte[] payload = stored.of(message);
+                if (payload != null) {
+                  payloads.add(payload);
+                }
+              }
+              keys.loadForPayloads(payloads);
               List<Future<ProducerRecord<String, byte[]>>> records = new ArrayList<>(chunk.size());
               for (TrackedEventMessage<?> message : chunk) {
                 records.add(readers.submit(() -> toRecord(message)));
