@@ -130,8 +130,8 @@ public class PersonalDataProtectingSerializer implements Serializer {
     // The stored fields and the decrypted ones are copied as tokens into one buffer, which is read
     // into the event: no tree of the stored JSON, no second tree of the decrypted fields (the two
     // trees were a fifth of command-service's samples while it wrote a new generation,
-    // docs/performance.md). The envelope is the serializer's last field, so a field both in the
-    // clear and in the envelope reads as the envelope has it, as it did with the trees.
+    // docs/performance.md). The serializer moves the personal fields into the envelope, so each
+    // field comes once: from the stored JSON or from the envelope.
     try (JsonParser stored = mapper.createParser(bytes)) {
       if (stored.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("a stored " + type.getSimpleName() + " is not a JSON object");
