@@ -114,7 +114,7 @@ public final class CopyRows {
   }
 
   private static boolean mustEscape(byte b) {
-    return b == '\\' || b == '\n' || b == '\r' || b == '\t';
+    return b >= 0 && ESCAPED[b] != 0;
   }
 
   public CopyRows number(long value) {
