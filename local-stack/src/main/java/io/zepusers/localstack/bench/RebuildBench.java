@@ -49,9 +49,6 @@ public final class RebuildBench {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** query-service's rebuild log lines the runs so far have printed. */
-  private static int rebuildLinesShown;
-
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
@@ -132,6 +129,7 @@ public final class RebuildBench {
   /** One rebuild through the API, read along all the while; prints its rate and costs. */
   private static void rebuild(LocalStack.Running stack, Path dataDir, String gateway, long events)
       throws Exception {
+    int loggedBefore = rebuildLog(dataDir).size();
     CpuAccount cpu = CpuAccount.begin(dataDir.resolve("pg").resolve("postmaster.pid"));
     StatementCosts statements = StatementCosts.begin(stack.queriesJdbcUrl());
     HttpResponse<String> started =
@@ -224,16 +222,18 @@ public final class RebuildBench {
           (threeQuartersDone - quarterDone) / ((threeQuartersAt - quarterAt) / 1e9));
     }
     // what this rebuild logged besides its progress: its phases and how long they took
-    List<String> logged;
+    List<String> logged = rebuildLog(dataDir);
+    logged.subList(loggedBefore, logged.size()).forEach(System.out::println);
+  }
+
+  /** What query-service has logged about rebuilds, besides their progress. */
+  private static List<String> rebuildLog(Path dataDir) throws IOException {
     try (Stream<String> lines = Files.lines(dataDir.resolve("logs").resolve("query-service.log"))) {
-      logged =
-          lines
-              .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
-              .map(l -> l.substring(l.indexOf("rebuild: ")))
-              .toList();
+      return lines
+          .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
+          .map(l -> l.substring(l.indexOf("rebuild: ")))
+          .toList();
     }
-    logged.subList(rebuildLinesShown, logged.size()).forEach(System.out::println);
-    rebuildLinesShown = logged.size();
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
