@@ -65,8 +65,10 @@ final class PostgresServer implements AutoCloseable, RunningPart {
               .setRegisterShutdownHook(false)
               .setPort(port)
               .setServerConfig("listen_addresses", "127.0.0.1")
-              // zonky defaults to off; a local stack should lose nothing a service was told is
-              // committed
+              // zonky starts the server with fsync off (-F) and synchronous_commit off: a crash of
+              // the machine could then lose commits a service has answered for, or corrupt the
+              // cluster. A local stack is the system of record for whoever runs it.
+              .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
               // what each statement costs, for operators and the benches (CREATE EXTENSION
               // pg_stat_statements in a database to read it)

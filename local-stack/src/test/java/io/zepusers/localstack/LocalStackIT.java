@@ -181,6 +181,27 @@ class LocalStackIT {
   }
 
   /**
+   * What PostgreSQL commits is on disk before a service answers for it: zonky's embedded server
+   * starts with fsync off, under which a crash of the machine can lose commits or corrupt the
+   * cluster.
+   */
+  @Test
+  @Order(2)
+  void postgresFlushesWhatItCommitsToDisk() throws Exception {
+    for (String url : List.of(stack.commandsJdbcUrl(), stack.queriesJdbcUrl())) {
+      try (Connection c = DriverManager.getConnection(url);
+          Statement s = c.createStatement()) {
+        for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+          try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            assertThat(rs.getString(1)).as(setting + " in " + url).isEqualTo("on");
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * The whole API in one OpenAPI document through the gateway: every operation of both services,
    * and Swagger UI.
    */
