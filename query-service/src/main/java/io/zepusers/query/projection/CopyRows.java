@@ -95,26 +95,27 @@ public final class CopyRows {
       // at one by one
       long any =
           ((backslashes - ONES) & ~backslashes & HIGHS) | ((word - ONES * 14) & ~word & HIGHS);
+      int end = i + Long.BYTES;
       if (any != 0) {
-        for (int end = i + Long.BYTES; i < end; i++) {
-          if (mustEscape(value[i])) {
-            return i;
-          }
+        int at = oneByOne(value, i, end);
+        if (at < end) {
+          return at;
         }
-      } else {
-        i += Long.BYTES;
       }
+      i = end;
     }
-    for (; i < value.length; i++) {
-      if (mustEscape(value[i])) {
+    return oneByOne(value, i, value.length);
+  }
+
+  /** The first byte to escape from {@code from} to {@code to} (exclusive), or {@code to}. */
+  private static int oneByOne(byte[] value, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = value[i];
+      if (b >= 0 && ESCAPED[b] != 0) {
         return i;
       }
     }
-    return value.length;
-  }
-
-  private static boolean mustEscape(byte b) {
-    return b >= 0 && ESCAPED[b] != 0;
+    return to;
   }
 
   public CopyRows number(long value) {
