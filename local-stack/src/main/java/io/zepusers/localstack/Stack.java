@@ -166,8 +166,7 @@ final class Stack implements LocalStack.Running {
   /** A service JVM, ready when its health (readiness where it has one) answers 200. */
   private RunningPart.Launcher service(Service s, Path jar, int port, List<String> props) {
     List<String> jvm =
-        new ArrayList<>(
-            LocalStackConfig.compilerThreads(Runtime.getRuntime().availableProcessors()));
+        new ArrayList<>(LocalStackConfig.smallHostJit(Runtime.getRuntime().availableProcessors()));
     jvm.addAll(cfg.childJvmOptions());
     if (s == COMMAND && cfg.childJvmOptions().equals(LocalStackConfig.DEFAULT_CHILD_JVM_OPTIONS)) {
       jvm.addAll(LocalStackConfig.COMMAND_SERVICE_JIT);

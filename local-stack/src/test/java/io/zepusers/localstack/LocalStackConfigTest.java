@@ -7,11 +7,13 @@ import org.junit.jupiter.api.Test;
 class LocalStackConfigTest {
 
   @Test
-  void twoC2CompilerThreadsUpToThreeCpusAndTheJvmsOwnChoiceAbove() {
-    assertThat(LocalStackConfig.compilerThreads(1)).containsExactly("-XX:CICompilerCount=3");
-    assertThat(LocalStackConfig.compilerThreads(2)).containsExactly("-XX:CICompilerCount=3");
-    assertThat(LocalStackConfig.compilerThreads(3)).containsExactly("-XX:CICompilerCount=3");
-    assertThat(LocalStackConfig.compilerThreads(4)).isEmpty();
-    assertThat(LocalStackConfig.compilerThreads(16)).isEmpty();
+  void twoC2CompilerThreadsAndNoUncommonTrapsUpToThreeCpusAndTheJvmsOwnChoiceAbove() {
+    for (int cpus = 1; cpus <= 3; cpus++) {
+      assertThat(LocalStackConfig.smallHostJit(cpus))
+          .as(cpus + " CPUs")
+          .containsExactly("-XX:CICompilerCount=3", "-XX:PerMethodTrapLimit=0");
+    }
+    assertThat(LocalStackConfig.smallHostJit(4)).isEmpty();
+    assertThat(LocalStackConfig.smallHostJit(16)).isEmpty();
   }
 }
