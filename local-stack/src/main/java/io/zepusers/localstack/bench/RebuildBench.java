@@ -50,31 +50,42 @@ public final class RebuildBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   public static void main(String[] args) throws Exception {
-    long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    List<String> positional = new ArrayList<>(List.of(args));
+    // --run-options: the services get the JVM options ./run gives them (small heaps, serial GC,
+    // command-service on C1 only), to see the rebuild a user of ./run gets
+    boolean runOptions = positional.remove("--run-options");
+    long events = positional.isEmpty() ? 1_000_000 : Long.parseLong(positional.get(0));
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
-    List<String> childOptions =
-        new ArrayList<>(
-            List.of(
-                "-Xmx1g",
-                "-XX:+HeapDumpOnOutOfMemoryError",
-                "-XX:HeapDumpPath=" + dataDir,
-                "-Daxoniq.update-checker.disabled=true"));
-    // to study a run: for example BENCH_JVM_OPTS=-XX:+PrintCompilation (the services' output goes
-    // to their logs, which are kept next to the data directory)
-    String extra = System.getenv().getOrDefault("BENCH_JVM_OPTS", "").trim();
-    if (!extra.isEmpty()) {
-      childOptions.addAll(List.of(extra.split("\\s+")));
-    }
     LocalStackConfig config =
         LocalStackConfig.defaults()
             .dataDir(dataDir)
             .clean(true)
             .gatewayPort(0)
             .kafkaPort(0)
-            .postgresPort(0)
-            // a service that runs out of heap leaves its heap in the data directory, to find out
-            // what filled it
-            .childJvmOptions(childOptions);
+            .postgresPort(0);
+    // to study a run: for example BENCH_JVM_OPTS=-XX:+PrintCompilation (the services' output goes
+    // to their logs, which are kept next to the data directory)
+    String extra = System.getenv().getOrDefault("BENCH_JVM_OPTS", "").trim();
+    if (runOptions && !extra.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--run-options takes the options ./run uses; change them with LOCAL_STACK_JAVA_OPTS, as"
+              + " for ./run, not BENCH_JVM_OPTS");
+    }
+    if (!runOptions) {
+      List<String> childOptions =
+          new ArrayList<>(
+              List.of(
+                  "-Xmx1g",
+                  "-XX:+HeapDumpOnOutOfMemoryError",
+                  "-XX:HeapDumpPath=" + dataDir,
+                  "-Daxoniq.update-checker.disabled=true"));
+      if (!extra.isEmpty()) {
+        childOptions.addAll(List.of(extra.split("\\s+")));
+      }
+      // a service that runs out of heap leaves its heap in the data directory, to find out what
+      // filled it
+      config = config.childJvmOptions(childOptions);
+    }
     try (LocalStack.Running stack = LocalStack.start(config)) {
       // stopped by a signal (kill, pkill), the bench still stops its stack, which otherwise ran on
       // without it: the services and the broker are its children, PostgreSQL runs detached
