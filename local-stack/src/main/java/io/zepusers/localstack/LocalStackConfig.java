@@ -65,14 +65,20 @@ public final class LocalStackConfig {
   }
 
   /**
-   * Heap kept small: four JVMs share the machine. Both JIT tiers for query-service and the gateway:
-   * C2 roughly doubled the reads they serve. command-service stays on C1 ({@link
+   * Heap kept small: four JVMs share the machine, and each should stay within 512 MB of RSS. The
+   * JVM starts with a heap of a 64th of the host's memory, up to the maximum (the whole 320 MB on
+   * 24 GB), and a service touches all of it in time; beside the heap a service uses 150-190 MB
+   * (metaspace, code, compiler arenas, threads; NMT in docs/performance.md). With 384 MB heaps
+   * query-service reached 514-541 MB of RSS under load. Both JIT tiers for query-service and the
+   * gateway: C2 roughly doubled the reads they serve. command-service stays on C1 ({@link
    * #COMMAND_SERVICE_JIT}): with C2 its first minutes of writes cost three times the CPU (compiling
    * Axon and Spring) and the stack needed about 60 s instead of 33 s to be READY
-   * (docs/performance.md).
+   * (docs/performance.md). The price is the rebuild, which runs mostly in command-service's code
+   * that writes the store into a new generation: 17,035 events/s with C1 against 21,450 with C2
+   * (docs/performance.md, stop 30).
    */
   static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
-      List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k");
+      List.of("-Xmx320m", "-XX:+UseSerialGC", "-Xss512k");
 
   /** Added to command-service's options when the defaults are used. */
   static final List<String> COMMAND_SERVICE_JIT = List.of("-XX:TieredStopAtLevel=1");
