@@ -55,14 +55,6 @@ public final class RebuildBench {
     // command-service on C1 only), to see the rebuild a user of ./run gets
     boolean runOptions = positional.remove("--run-options");
     long events = positional.isEmpty() ? 1_000_000 : Long.parseLong(positional.get(0));
-    Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
-    LocalStackConfig config =
-        LocalStackConfig.defaults()
-            .dataDir(dataDir)
-            .clean(true)
-            .gatewayPort(0)
-            .kafkaPort(0)
-            .postgresPort(0);
     // to study a run: for example BENCH_JVM_OPTS=-XX:+PrintCompilation (the services' output goes
     // to their logs, which are kept next to the data directory)
     String extra = System.getenv().getOrDefault("BENCH_JVM_OPTS", "").trim();
@@ -71,6 +63,14 @@ public final class RebuildBench {
           "--run-options takes the options ./run uses; change them with LOCAL_STACK_JAVA_OPTS, as"
               + " for ./run, not BENCH_JVM_OPTS");
     }
+    Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
+    LocalStackConfig config =
+        LocalStackConfig.defaults()
+            .dataDir(dataDir)
+            .clean(true)
+            .gatewayPort(0)
+            .kafkaPort(0)
+            .postgresPort(0);
     if (!runOptions) {
       List<String> childOptions =
           new ArrayList<>(
