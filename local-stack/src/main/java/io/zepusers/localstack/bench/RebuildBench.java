@@ -310,7 +310,8 @@ public final class RebuildBench {
       ResultSet token =
           c.executeQuery(
               "SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = 'kafka-publisher'");
-      if (!token.next()) {
+      // the publisher's row exists before its first token does
+      if (!token.next() || token.getString(1) == null) {
         return false;
       }
       Matcher index = Pattern.compile("\"index\"\\s*:\\s*(\\d+)").matcher(token.getString(1));
