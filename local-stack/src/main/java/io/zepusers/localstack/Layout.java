@@ -1,15 +1,18 @@
 package io.zepusers.localstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 
 /**
  * The data directory: {@code pg/} (PostgreSQL cluster), {@code kafka/} (broker), {@code logs/},
- * {@code run/} (pid files).
+ * {@code run/} (pid files, command-service's compiler directives).
  */
 record Layout(Path root) {
   Layout {
@@ -40,11 +43,23 @@ record Layout(Path root) {
     return run().resolve(name + ".pid");
   }
 
+  /** command-service's compiler directives, written by {@link #create}. */
+  Path commandServiceDirectives() {
+    return run().resolve(LocalStackConfig.COMMAND_SERVICE_DIRECTIVES);
+  }
+
   void create() {
     try {
       Files.createDirectories(logs());
       Files.createDirectories(run());
       Files.createDirectories(kafka());
+      try (InputStream in =
+          Layout.class.getResourceAsStream(LocalStackConfig.COMMAND_SERVICE_DIRECTIVES)) {
+        Files.copy(
+            Objects.requireNonNull(in, LocalStackConfig.COMMAND_SERVICE_DIRECTIVES),
+            commandServiceDirectives(),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
       throw new LocalStackException(
           "cannot create data directory " + root + ": " + e.getMessage(), e);

@@ -70,18 +70,31 @@ public final class LocalStackConfig {
    * 24 GB), and a service touches all of it in time; beside the heap a service uses 150-190 MB
    * (metaspace, code, compiler arenas, threads; NMT in docs/performance.md). With 384 MB heaps
    * query-service reached 514-541 MB of RSS under load. Both JIT tiers for query-service and the
-   * gateway: C2 roughly doubled the reads they serve. command-service stays on C1 ({@link
-   * #COMMAND_SERVICE_JIT}): with C2 its first minutes of writes cost three times the CPU (compiling
-   * Axon and Spring) and the stack needed about 60 s instead of 33 s to be READY
-   * (docs/performance.md). The price is the rebuild, which runs mostly in command-service's code
-   * that writes the store into a new generation: 17,035 events/s with C1 against 21,450 with C2
-   * (docs/performance.md, stop 30).
+   * gateway: C2 roughly doubled the reads they serve. command-service gets C2 for the JDK's crypto
+   * provider only ({@link #commandServiceJit}).
    */
   static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
       List.of("-Xmx320m", "-XX:+UseSerialGC", "-Xss512k");
 
-  /** Added to command-service's options when the defaults are used. */
-  static final List<String> COMMAND_SERVICE_JIT = List.of("-XX:TieredStopAtLevel=1");
+  /** The compiler directives {@link #commandServiceJit} points command-service at. */
+  static final String COMMAND_SERVICE_DIRECTIVES = "command-service-jit.json";
+
+  /**
+   * Added to command-service's options when the defaults are used: C2 compiles only the JDK's
+   * crypto provider ({@code com/sun/crypto/provider}), every other method stays in C1's code (the
+   * directives in {@code directives}, written from {@link #COMMAND_SERVICE_DIRECTIVES}). With C2
+   * everywhere its first minutes of writes cost far more CPU (compiling Axon and Spring): 314
+   * creates/s against 400, READY 34 s against 28, RSS up to 741 MB. With C1 only, a rebuild, which
+   * decrypts every stored event's personal fields in command-service, ran AES-GCM as plain code:
+   * 41-44 ms of CPU per 1,000 events and 17,035-18,828 events/s. C2 on the crypto alone gives it
+   * the CPU's AES instructions: 31 ms and 23,298 events/s, with C1's creates, READY time and RSS
+   * (docs/performance.md, stop 30).
+   */
+  static List<String> commandServiceJit(Path directives) {
+    return List.of(
+        "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:CompilerDirectivesFile=" + directives.toAbsolutePath());
+  }
 
   /**
    * The JIT of every service on a host with at most three CPUs, where its compile time is a large

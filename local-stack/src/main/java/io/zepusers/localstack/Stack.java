@@ -169,7 +169,7 @@ final class Stack implements LocalStack.Running {
         new ArrayList<>(LocalStackConfig.smallHostJit(Runtime.getRuntime().availableProcessors()));
     jvm.addAll(cfg.childJvmOptions());
     if (s == COMMAND && cfg.childJvmOptions().equals(LocalStackConfig.DEFAULT_CHILD_JVM_OPTIONS)) {
-      jvm.addAll(LocalStackConfig.COMMAND_SERVICE_JIT);
+      jvm.addAll(LocalStackConfig.commandServiceJit(layout.commandServiceDirectives()));
     }
     jvm.add("-Daxoniq.update-checker.disabled=true");
     List<String> args =
