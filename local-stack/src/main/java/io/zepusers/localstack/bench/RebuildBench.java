@@ -52,7 +52,7 @@ public final class RebuildBench {
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>(List.of(args));
     // --run-options: the services get the JVM options ./run gives them (small heaps, serial GC,
-    // command-service on C1 only), to see the rebuild a user of ./run gets
+    // command-service on C1 except for the JDK's crypto), to see the rebuild a user of ./run gets
     boolean runOptions = positional.remove("--run-options");
     long events = positional.isEmpty() ? 1_000_000 : Long.parseLong(positional.get(0));
     // to study a run: for example BENCH_JVM_OPTS=-XX:+PrintCompilation (the services' output goes
