@@ -25,8 +25,8 @@ class LocalStackConfigTest {
 
   /**
    * The directives the data directory gets are ones this JDK loads: C2 for the crypto provider
-   * first, then no C2 for anything else. A file the JVM cannot parse starts the JVM without them,
-   * so the test reads back what the JVM says it loaded.
+   * first, then no C2 for anything else. A file the JVM cannot parse keeps it from starting, which
+   * would stop command-service; the test also reads back what the JVM says it loaded, in order.
    */
   @Test
   void commandServiceJitIsLoadedByTheJvm(@TempDir Path dir) throws Exception {
