@@ -311,10 +311,11 @@ public final class RebuildBench {
           c.executeQuery(
               "SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = 'kafka-publisher'");
       // the publisher's row exists before its first token does
-      if (!token.next() || token.getString(1) == null) {
+      String position = token.next() ? token.getString(1) : null;
+      if (position == null) {
         return false;
       }
-      Matcher index = Pattern.compile("\"index\"\\s*:\\s*(\\d+)").matcher(token.getString(1));
+      Matcher index = Pattern.compile("\"index\"\\s*:\\s*(\\d+)").matcher(position);
       if (!index.find() || Long.parseLong(index.group(1)) < last) {
         return false;
       }
