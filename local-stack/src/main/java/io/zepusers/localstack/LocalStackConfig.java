@@ -66,15 +66,16 @@ public final class LocalStackConfig {
 
   /**
    * Heap kept small: four JVMs share the machine, and each should stay within 512 MB of RSS. The
-   * JVM starts with a heap of a 64th of the host's memory, up to the maximum (the whole 320 MB on
-   * 24 GB), and a service touches all of it in time; beside the heap a service uses 150-190 MB
-   * (metaspace, code, compiler arenas, threads; NMT in docs/performance.md). With 384 MB heaps
-   * query-service reached 514-541 MB of RSS under load. Both JIT tiers for query-service and the
+   * JVM starts with a heap of a 64th of the host's memory, up to the maximum (the whole heap on 24
+   * GB), and a service touches all of it in time; beside the heap a service uses 150-190 MB
+   * (metaspace, code, compiler arenas, threads; NMT in docs/performance.md). query-service reached
+   * 484-541 MB of RSS under load with 384 MB heaps and 505 MB with 320; streaming the
+   * 1,000,000-user list needs at most 125 MB of its heap. Both JIT tiers for query-service and the
    * gateway: C2 roughly doubled the reads they serve. command-service gets C2 for the JDK's crypto
    * provider only ({@link #commandServiceJit}).
    */
   static final List<String> DEFAULT_CHILD_JVM_OPTIONS =
-      List.of("-Xmx320m", "-XX:+UseSerialGC", "-Xss512k");
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k");
 
   /** The compiler directives {@link #commandServiceJit} points command-service at. */
   static final String COMMAND_SERVICE_DIRECTIVES = "command-service-jit.json";
@@ -85,10 +86,11 @@ public final class LocalStackConfig {
    * directives in {@code directives}, written from {@link #COMMAND_SERVICE_DIRECTIVES}). With C2
    * everywhere its first minutes of writes cost far more CPU (compiling Axon and Spring): 314
    * creates/s against 400, READY 34 s against 28, RSS up to 741 MB. With C1 only, a rebuild, which
-   * decrypts every stored event's personal fields in command-service, ran AES-GCM as plain code:
-   * 41-44 ms of CPU per 1,000 events and 17,035-18,828 events/s. C2 on the crypto alone gives it
-   * the CPU's AES instructions: 31 ms and 23,298 events/s, with C1's creates, READY time and RSS
-   * (docs/performance.md, stop 30).
+   * decrypts every stored event's personal fields in command-service, runs AES-GCM as plain code
+   * (22 % of command-service's samples in JFR). C2 on the crypto alone gives it the CPU's AES
+   * instructions (3 %), with C1's creates, READY time and RSS; in three pairs of {@code
+   * bench/rebuild --run-options} in one hour it saved about 1 ms of command-service's CPU per 1,000
+   * events (33 against 34) and the rate was level (docs/performance.md, stops 30 and 31).
    */
   static List<String> commandServiceJit(Path directives) {
     return List.of(
