@@ -37,5 +37,7 @@ IFS= read -r -t 5 status <&3 || exit 1
 HEALTH
 USER app
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Daxoniq.update-checker.disabled=true"
+# two malloc arenas: glibc keeps freed native memory per arena, up to eight per CPU (docs/performance.md, stop 31)
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -55,13 +56,15 @@ final class ChildProcess implements RunningPart {
    * Starts {@code java <jvmArgs> <mainArgs>}, stdout and stderr to {@code logs/<name>.log}. A first
    * start keeps the previous run's log as .log.1; a restart appends, so the crashed instance's last
    * lines stay next to the new ones. {@link #stop()} waits {@code grace} after SIGTERM before it
-   * kills.
+   * kills. The child inherits this process's environment; {@code env} adds the variables it does
+   * not set, so a caller's own value wins.
    */
   static ChildProcess startJava(
       String name,
       Layout layout,
       List<String> jvmArgs,
       List<String> mainArgs,
+      Map<String, String> env,
       boolean restart,
       Duration grace) {
     List<String> cmd = new ArrayList<>();
@@ -82,12 +85,13 @@ final class ChildProcess implements RunningPart {
         Files.move(
             log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
       }
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      env.forEach(builder.environment()::putIfAbsent);
+      Process p = builder.start();
       Path pid = layout.pidFile(name);
       Files.writeString(pid, Long.toString(p.pid()));
       return new ChildProcess(name, log, pid, p, grace);

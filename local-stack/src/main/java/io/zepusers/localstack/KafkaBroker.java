@@ -83,6 +83,7 @@ final class KafkaBroker implements AutoCloseable, RunningPart {
             layout,
             jvm,
             List.of("kafka.Kafka", props.toString()),
+            Map.of(),
             restart,
             Duration.ofSeconds(30));
     KafkaBroker broker = new KafkaBroker(child, "127.0.0.1:" + port);

@@ -179,7 +179,14 @@ final class Stack implements LocalStack.Running {
     String base = "http://127.0.0.1:" + port;
     return (restart, cancelled) -> {
       ChildProcess child =
-          ChildProcess.startJava(s.name(), layout, jvm, args, restart, Duration.ofSeconds(20));
+          ChildProcess.startJava(
+              s.name(),
+              layout,
+              jvm,
+              args,
+              LocalStackConfig.SERVICE_ENVIRONMENT,
+              restart,
+              Duration.ofSeconds(20));
       try {
         String[] path = {s.healthPath()};
         child.awaitReady(

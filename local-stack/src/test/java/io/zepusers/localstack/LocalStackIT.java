@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -180,6 +181,29 @@ class LocalStackIT {
       List<String> arguments =
           List.of(ProcessHandle.of(stack.pid(part)).orElseThrow().info().arguments().orElseThrow());
       assertThat(arguments).as(part + "'s JVM options").containsAll(expected);
+    }
+  }
+
+  /**
+   * Every service runs with two malloc arenas (so glibc keeps less freed native memory per thread),
+   * unless the environment the stack started from sets its own value, which wins.
+   */
+  @Test
+  @Order(2)
+  void servicesRunWithTwoMallocArenasUnlessTheEnvironmentSaysOtherwise() throws IOException {
+    String expected = System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2");
+    for (String part :
+        List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+      // only this variable, so that a failure does not print the rest of the environment
+      List<String> arenas =
+          Stream.of(
+                  Files.readString(Path.of("/proc", Long.toString(stack.pid(part)), "environ"))
+                      .split("\0"))
+              .filter(v -> v.startsWith("MALLOC_ARENA_MAX="))
+              .toList();
+      assertThat(arenas)
+          .as(part + "'s environment")
+          .containsExactly("MALLOC_ARENA_MAX=" + expected);
     }
   }
 
