@@ -101,6 +101,7 @@ public final class ReadYourWritesBench {
           "projection lag (event stored -> visible in the read model, last 2 minutes): p50 %s ms, p99 %s ms, max %s ms%n",
           lagP50, lagP99, lagMax);
     }
+    System.out.println("the services' logs: " + BenchData.keepOnlyLogs(data, data.resolve("logs")));
   }
 
   private void seed(int count) throws Exception {

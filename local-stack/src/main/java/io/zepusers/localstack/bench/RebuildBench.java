@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,12 +128,8 @@ public final class RebuildBench {
         rebuild(stack, dataDir, gateway, events);
       }
     }
-    // a million events leave about 4 GB; a failed run keeps its directory (and any heap dump) to
-    // look into, a successful one only its logs
-    Path logs = dataDir.resolveSibling(dataDir.getFileName() + "-logs");
-    Files.move(dataDir.resolve("logs"), logs);
-    deleteRecursively(dataDir);
-    System.out.println("the services' logs: " + logs);
+    System.out.println(
+        "the services' logs: " + BenchData.keepOnlyLogs(dataDir, dataDir.resolve("logs")));
   }
 
   /** One rebuild through the API, read along all the while; prints its rate and costs. */
@@ -244,14 +239,6 @@ public final class RebuildBench {
           .filter(l -> l.contains("rebuild: ") && !l.contains("events/s"))
           .map(l -> l.substring(l.indexOf("rebuild: ")))
           .toList();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.zepusers.localstack.bench.faults;
 
 import io.zepusers.localstack.LocalStack;
 import io.zepusers.localstack.LocalStackConfig;
+import io.zepusers.localstack.bench.BenchData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,9 +118,9 @@ public final class FaultBench {
       System.out.printf("faults: stack ready in %.1f s (data and logs in %s)%n", seconds(t0), data);
       pass = new FaultBench(options, stack).run();
     }
+    Path logs = pass ? BenchData.keepOnlyLogs(data, data.resolve("logs")) : data.resolve("logs");
     System.out.printf(
-        "faults: %s in %.1f s; logs in %s%n",
-        pass ? "PASS" : "FAIL", seconds(t0), data.resolve("logs"));
+        "faults: %s in %.1f s; logs in %s%n", pass ? "PASS" : "FAIL", seconds(t0), logs);
     System.exit(pass ? 0 : 1);
   }
 

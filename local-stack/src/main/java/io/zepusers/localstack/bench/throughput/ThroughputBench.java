@@ -2,6 +2,7 @@ package io.zepusers.localstack.bench.throughput;
 
 import io.zepusers.localstack.LocalStack;
 import io.zepusers.localstack.LocalStackConfig;
+import io.zepusers.localstack.bench.BenchData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +71,8 @@ public final class ThroughputBench {
         measure(stack, wrk, work, memory, readySeconds);
       }
     }
+    System.out.println(
+        "the services' logs: " + BenchData.keepOnlyLogs(work, work.resolve("stack/logs")));
   }
 
   private void measure(
