@@ -70,7 +70,7 @@ public final class LocalStackConfig {
    * GB), and a service touches all of it in time; beside the heap a service uses 150-190 MB
    * (metaspace, code, compiler arenas, threads; NMT in docs/performance.md). query-service reached
    * 484-541 MB of RSS under load with 384 MB heaps and 505 MB with 320; streaming the
-   * 1,000,000-user list needs at most 125 MB of its heap. Both JIT tiers for query-service and the
+   * 1,000,000-user list needs at most 128 MB of its heap. Both JIT tiers for query-service and the
    * gateway: C2 roughly doubled the reads they serve. command-service gets C2 for the JDK's crypto
    * provider only ({@link #commandServiceJit}).
    */
@@ -81,7 +81,7 @@ public final class LocalStackConfig {
    * Added to each service's environment unless already set. {@code MALLOC_ARENA_MAX=2}: glibc gives
    * every thread that allocates natively an arena of its own, up to eight per CPU, and keeps what
    * they freed, which is memory NMT does not see. With 256 MB heaps query-service still reached
-   * 462-501 MB of RSS; with two arenas, 397 MB (docs/performance.md, stop 31).
+   * 459-501 MB of RSS; with two arenas, 397-404 MB (docs/performance.md, stop 31).
    */
   static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
