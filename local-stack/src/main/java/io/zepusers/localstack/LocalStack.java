@@ -30,6 +30,9 @@ public final class LocalStack {
   public static final String QUERY_SERVICE = "query-service";
   public static final String GATEWAY = "gateway";
 
+  /** The three service JVMs (the parts that are not infrastructure), in start order. */
+  public static final List<String> SERVICES = List.of(COMMAND_SERVICE, QUERY_SERVICE, GATEWAY);
+
   /**
    * A started stack whose parts are supervised: a part whose process ends without being asked to is
    * started again on the same port and data, after 1 s doubling up to 30 s (back to 1 s once it

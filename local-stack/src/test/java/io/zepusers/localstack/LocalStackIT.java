@@ -176,8 +176,7 @@ class LocalStackIT {
         Runtime.getRuntime().availableProcessors() <= 3
             ? List.of("-XX:CICompilerCount=3", "-XX:PerMethodTrapLimit=0")
             : List.of();
-    for (String part :
-        List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+    for (String part : LocalStack.SERVICES) {
       List<String> arguments =
           List.of(ProcessHandle.of(stack.pid(part)).orElseThrow().info().arguments().orElseThrow());
       assertThat(arguments).as(part + "'s JVM options").containsAll(expected);
@@ -192,8 +191,7 @@ class LocalStackIT {
   @Order(2)
   void servicesRunWithTwoMallocArenasUnlessTheEnvironmentSaysOtherwise() throws IOException {
     String expected = System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2");
-    for (String part :
-        List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+    for (String part : LocalStack.SERVICES) {
       // only this variable, so that a failure does not print the rest of the environment
       List<String> arenas =
           Stream.of(

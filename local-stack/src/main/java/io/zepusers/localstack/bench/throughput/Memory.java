@@ -3,7 +3,6 @@ package io.zepusers.localstack.bench.throughput;
 import io.zepusers.localstack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  */
 final class Memory implements AutoCloseable {
 
-  private static final List<String> SERVICES =
-      List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY);
   private static final Pattern VALUE =
       Pattern.compile("\"statistic\":\"VALUE\",\"value\":([0-9.Ee+-]+)");
 
@@ -63,7 +60,7 @@ final class Memory implements AutoCloseable {
     while (!closed) {
       try {
         if (System.nanoTime() >= nextRss) {
-          for (String part : SERVICES) {
+          for (String part : LocalStack.SERVICES) {
             long rss = rss(stack.pid(part));
             maxRss.merge(part, rss, Math::max);
           }

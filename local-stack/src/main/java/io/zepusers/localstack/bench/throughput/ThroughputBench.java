@@ -191,8 +191,7 @@ public final class ThroughputBench {
               "",
               "heap ≤ 256 MB"));
     }
-    for (String part :
-        List.of(LocalStack.COMMAND_SERVICE, LocalStack.QUERY_SERVICE, LocalStack.GATEWAY)) {
+    for (String part : LocalStack.SERVICES) {
       rows.add(
           new Row(
               "RSS max of " + part + " (whole run)",
