@@ -1,5 +1,6 @@
 package io.zepusers.localstack.bench;
 
+import io.zepusers.localstack.LocalStackConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,19 @@ import java.util.stream.Stream;
 public final class BenchData {
 
   private BenchData() {}
+
+  /**
+   * A stack of its own in {@code dataDir}, started clean, with every port chosen free: a bench
+   * never meets a running {@code ./run} or another bench.
+   */
+  public static LocalStackConfig freshStack(Path dataDir) {
+    return LocalStackConfig.defaults()
+        .dataDir(dataDir)
+        .clean(true)
+        .gatewayPort(0)
+        .kafkaPort(0)
+        .postgresPort(0);
+  }
 
   /**
    * Moves {@code logs} (inside {@code dir}) to {@code <dir>-logs} beside it, deletes {@code dir}

@@ -53,12 +53,7 @@ public final class ReadYourWritesBench {
     int writers = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path data = Files.createTempDirectory("zep-bench");
     LocalStackConfig config =
-        LocalStackConfig.defaults()
-            .dataDir(data)
-            .clean(true)
-            .gatewayPort(0)
-            .kafkaPort(0)
-            .postgresPort(0)
+        BenchData.freshStack(data)
             .childJvmOptions(List.of("-Xmx512m", "-Daxoniq.update-checker.disabled=true"));
     try (LocalStack.Running stack = LocalStack.start(config)) {
       ReadYourWritesBench bench = new ReadYourWritesBench(stack.gatewayUrl());

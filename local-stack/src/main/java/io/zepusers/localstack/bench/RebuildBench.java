@@ -63,13 +63,7 @@ public final class RebuildBench {
               + " for ./run, not BENCH_JVM_OPTS");
     }
     Path dataDir = Files.createTempDirectory("zep-rebuild-bench");
-    LocalStackConfig config =
-        LocalStackConfig.defaults()
-            .dataDir(dataDir)
-            .clean(true)
-            .gatewayPort(0)
-            .kafkaPort(0)
-            .postgresPort(0);
+    LocalStackConfig config = BenchData.freshStack(dataDir);
     if (!runOptions) {
       List<String> childOptions =
           new ArrayList<>(

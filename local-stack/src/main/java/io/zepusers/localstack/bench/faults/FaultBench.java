@@ -105,13 +105,7 @@ public final class FaultBench {
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     Path data = Files.createTempDirectory("zep-faults");
-    LocalStackConfig config =
-        LocalStackConfig.defaults()
-            .dataDir(data)
-            .clean(true)
-            .gatewayPort(0)
-            .kafkaPort(0)
-            .postgresPort(0);
+    LocalStackConfig config = BenchData.freshStack(data);
     long t0 = System.nanoTime();
     boolean pass;
     try (LocalStack.Running stack = LocalStack.start(config)) {

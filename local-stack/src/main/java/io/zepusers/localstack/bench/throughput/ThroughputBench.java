@@ -53,13 +53,7 @@ public final class ThroughputBench {
   private void run() throws Exception {
     Path work = Files.createTempDirectory("zep-throughput-bench");
     Wrk wrk = new Wrk(options.repoRoot().resolve("bench/wrk"), work);
-    LocalStackConfig config =
-        LocalStackConfig.defaults()
-            .dataDir(work.resolve("stack"))
-            .clean(true)
-            .gatewayPort(0)
-            .kafkaPort(0)
-            .postgresPort(0);
+    LocalStackConfig config = BenchData.freshStack(work.resolve("stack"));
     long t0 = System.nanoTime();
     try (LocalStack.Running stack = LocalStack.start(config)) {
       double readySeconds = (System.nanoTime() - t0) / 1e9;
